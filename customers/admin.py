@@ -1,0 +1,92 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from customers.admin_ledger import LedgerAdmin
+from customers.models import (
+    Correction,
+    Customer,
+    FollowUp,
+    Household,
+    HouseholdLink,
+    ImportBatch,
+    LookupLog,
+    Registration,
+    TamperAttempt,
+)
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "phone", "project", "household", "stage", "created_at")
+    list_filter = ("project", "stage")
+    search_fields = ("name", "phone")
+    list_select_related = ("project", "household")
+    raw_id_fields = ("household",)
+    readonly_fields = ("phone", "project", "origin_household")
+
+
+@admin.register(Household)
+class HouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "project", "company_name", "merged_into", "created_at")
+    list_filter = ("project",)
+    raw_id_fields = ("merged_into",)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(LedgerAdmin):
+    list_display = ("occurred_at", "kind", "name", "phone", "consultant", "valid", "entered_at")
+    list_filter = ("project", "kind", "valid")
+    search_fields = ("name", "phone", "consultant__username", "consultant__first_name")
+    list_select_related = ("consultant",)
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(LedgerAdmin):
+    list_display = ("occurred_at", "customer", "consultant", "channel", "entered_at")
+    list_filter = ("project", "channel")
+    list_select_related = ("customer", "consultant")
+
+
+@admin.register(HouseholdLink)
+class HouseholdLinkAdmin(LedgerAdmin):
+    list_display = ("customer", "relative", "kind", "attributed_at", "entered_by")
+    list_select_related = ("customer", "relative", "entered_by")
+
+
+@admin.register(Correction)
+class CorrectionAdmin(LedgerAdmin):
+    list_display = ("registration", "void", "reason", "entered_by", "entered_at")
+    list_select_related = ("registration", "entered_by")
+
+
+@admin.register(TamperAttempt)
+class TamperAttemptAdmin(LedgerAdmin):
+    list_display = ("entered_at", "entered_by", "target", "target_id", "action", "channel")
+    list_select_related = ("entered_by",)
+
+
+@admin.register(LookupLog)
+class LookupLogAdmin(LedgerAdmin):
+    list_display = ("entered_at", "entered_by", "project", "phone_masked", "customer")
+    list_select_related = ("entered_by", "project", "customer")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = (
+        "uploaded_at",
+        "project",
+        "uploaded_by",
+        "filename",
+        "created",
+        "invalid",
+        "duplicate",
+    )
+    list_select_related = ("project", "uploaded_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

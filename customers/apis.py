@@ -1,0 +1,299 @@
+"""The registration ledger over HTTP: thin views over ``services`` and ``selectors``."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from attribution.explain import verdict_line, verdict_payload, verdict_usernames
+from attribution.selectors import household_verdict, names_for
+from customers import selectors, services
+from customers.models import (
+    Customer,
+    FollowUpChannel,
+    Gender,
+    Kind,
+    LookupLog,
+    Registration,
+    Relation,
+)
+from customers.phones import PhoneError, mask_phone, normalise_phone
+from customers.presenters import customer_payload, registration_payload
+from customers.validity import reason_text
+from projects.access import is_member, is_office_staff, person
+from salesoffice.api import LocalDateTimeField, in_zone, project_by_code, staff_in_project
+from salesoffice.errors import DomainError, NotFound, NotPermitted
+
+
+def attribution_for(household, tz, at=None) -> dict:
+    verdict = household_verdict(household, at)
+    return verdict_payload(verdict, tz, names_for(verdict_usernames(verdict)))
+
+
+class RegistrationCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        project = serializers.CharField()
+        kind = serializers.ChoiceField(choices=Kind.choices)
+        occurred_at = LocalDateTimeField()
+        consultant = serializers.CharField()
+        name = serializers.CharField(allow_blank=True, required=False, default="")
+        gender = serializers.ChoiceField(
+            choices=Gender.choices, allow_blank=True, required=False, default=""
+        )
+        phone = serializers.CharField(allow_blank=True, required=False, default="")
+        first_visit = serializers.BooleanField(allow_null=True, required=False, default=None)
+        mentioned_consultant = serializers.CharField(
+            allow_null=True, allow_blank=True, required=False, default=None
+        )
+        referrer_phone = serializers.CharField(
+            allow_null=True, allow_blank=True, required=False, default=None
+        )
+        referrer_present = serializers.BooleanField(required=False, default=False)
+        declines_referrer_consultant = serializers.BooleanField(required=False, default=False)
+        relation = inline_serializer(
+            "RelationInput",
+            {
+                "phone": serializers.CharField(),
+                "kind": serializers.ChoiceField(choices=Relation.choices),
+            },
+            allow_null=True,
+            required=False,
+            default=None,
+        )
+        proxy = serializers.BooleanField(required=False, default=False)
+        returning_unknown = serializers.BooleanField(required=False, default=False)
+        intent = serializers.DictField(required=False, default=dict)
+        source = serializers.CharField(allow_blank=True, required=False, default="")
+        note = serializers.CharField(allow_blank=True, required=False, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        project = project_by_code(values.pop("project"))
+        if not is_member(request.user, project):
+            raise NotFound(_("No such project."), code="unknown_project")
+        relation = values.pop("relation") or {}
+        mentioned = values.pop("mentioned_consultant")
+        values.update(
+            consultant=staff_in_project(project, values["consultant"]),
+            mentioned_consultant=(
+                staff_in_project(project, mentioned, "mentioned_consultant") if mentioned else None
+            ),
+            occurred_at=in_zone(values["occurred_at"], project.tzinfo),
+            referrer_phone=values["referrer_phone"] or "",
+            relation_phone=relation.get("phone", ""),
+            relation_kind=relation.get("kind", ""),
+        )
+        result = services.registration_create(
+            project=project, data=services.RegistrationInput(**values), acting_user=request.user
+        )
+        body = registration_payload(result.registration, project.tzinfo)
+        body["warnings"] = result.warnings
+        household = result.registration.customer.household if result.registration.customer else None
+        body["attribution"] = attribution_for(household, project.tzinfo) if household else None
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class RegistrationDetailApi(APIView):
+    """Reading one registration; any attempt to change or delete it is refused and recorded."""
+
+    def get_registration(self, request, pk) -> Registration:
+        registration = get_object_or_404(Registration.objects.select_related("project"), pk=pk)
+        if not is_member(request.user, registration.project):
+            raise NotFound()
+        return registration
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        registration = self.get_registration(request, pk)
+        customer = registration.customer
+        if customer is not None:
+            verdict = household_verdict(customer.household)
+            if not selectors.may_see_in_full(request.user, customer, verdict):
+                raise NotFound()
+        elif registration.consultant_id != request.user.pk and not is_office_staff(request.user):
+            raise NotFound()
+        return Response(registration_payload(registration, registration.project.tzinfo))
+
+    def _refuse(self, request, pk, action):
+        registration = self.get_registration(request, pk)
+        services.tamper_attempt_record(
+            target=registration, action=action, channel="api", acting_user=request.user
+        )
+        raise NotPermitted(
+            _("Registrations cannot be changed or deleted; ask a clerk to record a correction."),
+            code="ledger_immutable",
+        )
+
+    @extend_schema(exclude=True)
+    def put(self, request, pk):
+        self._refuse(request, pk, "update")
+
+    @extend_schema(exclude=True)
+    def patch(self, request, pk):
+        self._refuse(request, pk, "update")
+
+    @extend_schema(exclude=True)
+    def delete(self, request, pk):
+        self._refuse(request, pk, "delete")
+
+
+class CorrectionCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField()
+        void = serializers.BooleanField(required=False, default=False)
+        changes = serializers.DictField(
+            child=serializers.CharField(allow_blank=True), required=False, default=dict
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request, pk):
+        registration = get_object_or_404(Registration.objects.select_related("project"), pk=pk)
+        if not is_member(request.user, registration.project):
+            raise NotFound()
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        correction = services.correction_create(
+            registration=registration, acting_user=request.user, **data.validated_data
+        )
+        return Response(
+            {
+                "id": correction.pk,
+                "registration": registration.pk,
+                "void": correction.void,
+                "changes": correction.changes,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class LookupApi(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "lookup"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", str, required=True),
+            OpenApiParameter("phone", str, required=True),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        project = project_by_code(request.query_params.get("project", ""))
+        if not is_member(request.user, project):
+            raise NotFound(_("No such project."), code="unknown_project")
+        try:
+            phone = normalise_phone(request.query_params.get("phone", ""))
+        except PhoneError as exc:
+            raise DomainError(
+                reason_text(exc.code), code=exc.code, fields={"phone": [reason_text(exc.code)]}
+            ) from exc
+        now = timezone.now()
+        result = selectors.lookup_phone(project=project, phone=phone, viewer=request.user, at=now)
+        LookupLog.objects.create(
+            project=project,
+            phone_masked=mask_phone(phone),
+            customer=result.customer,
+            entered_at=now,
+            entered_by=request.user,
+        )
+        return Response(lookup_payload(result, phone, project))
+
+
+def lookup_payload(result: selectors.LookupResult, phone: str, project) -> dict:
+    tz = project.tzinfo
+    body = {
+        "found": result.customer is not None,
+        "customer": None,
+        "household": None,
+        "owner": None,
+        "status": None,
+        "expires_at": None,
+        "phone": mask_phone(phone),
+        "name": None,
+        "next_consultant": None,
+        "basis": [],
+        "summary": "",
+    }
+    if result.customer is None:
+        return body
+    verdict = result.verdict
+    names = names_for(verdict_usernames(verdict))
+    attribution = verdict_payload(verdict, tz, names)
+    body.update(
+        customer=result.customer.pk,
+        household=result.customer.household_id,
+        owner=attribution["owner"],
+        status=verdict.status,
+        expires_at=attribution["expires_at"],
+        basis=attribution["basis"],
+        summary=verdict_line(verdict, tz, names),
+    )
+    if result.full_view:
+        body.update(phone=phone, name=result.customer.name)
+    return body
+
+
+class FollowUpCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        customer = serializers.IntegerField()
+        consultant = serializers.CharField()
+        occurred_at = LocalDateTimeField()
+        channel = serializers.ChoiceField(choices=FollowUpChannel.choices)
+        note = serializers.CharField(allow_blank=True, required=False, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        customer = (
+            Customer.objects.select_related("project", "household")
+            .filter(pk=values["customer"])
+            .first()
+        )
+        if customer is None or not is_member(request.user, customer.project):
+            raise NotFound(_("No such customer."))
+        project = customer.project
+        follow_up = services.follow_up_create(
+            customer=customer,
+            consultant=staff_in_project(project, values["consultant"]),
+            occurred_at=in_zone(values["occurred_at"], project.tzinfo),
+            channel=values["channel"],
+            note=values["note"],
+            acting_user=request.user,
+        )
+        attribution = attribution_for(customer.household, project.tzinfo)
+        owner = attribution["owner"]
+        return Response(
+            {
+                "id": follow_up.pk,
+                "customer": customer.pk,
+                "consultant": person(follow_up.consultant),
+                "occurred_at": follow_up.occurred_at.astimezone(project.tzinfo).isoformat(),
+                "channel": follow_up.channel,
+                "counts": bool(owner and owner["username"] == follow_up.consultant.username),
+                "attribution": attribution,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CustomerDetailApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        customer = selectors.customer_with_timeline(pk)
+        if customer is None or not is_member(request.user, customer.project):
+            raise NotFound(_("No such customer."))
+        verdict = household_verdict(customer.household)
+        if not selectors.may_see_in_full(request.user, customer, verdict):
+            raise NotFound(_("No such customer."))
+        return Response(customer_payload(customer, verdict))

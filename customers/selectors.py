@@ -1,0 +1,81 @@
+"""Reads about customers, with the visibility rules of DOMAIN.md §11 applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from attribution.engine import Verdict
+from attribution.selectors import household_verdict
+from attribution.windows import day_bounds, local_day
+from customers.models import Customer, Registration
+from projects.access import has_role, is_office_staff
+from projects.models import Project
+from projects.roles import Role
+
+
+def serves_today(user, customer_ids, project: Project, now: datetime) -> bool:
+    """The consultant received one of these customers today (helper or walk-in service)."""
+    start, end = day_bounds(local_day(now, project.tzinfo), project.tzinfo)
+    return Registration.objects.filter(
+        customer_id__in=customer_ids,
+        consultant=user,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).exists()
+
+
+def may_see_in_full(
+    user, customer: Customer, verdict: Verdict, now: datetime | None = None
+) -> bool:
+    """Office staff see everyone; a consultant only the households they own or serve today."""
+    if is_office_staff(user) or has_role(user, Role.FINANCE):
+        return True
+    if not has_role(user, Role.CONSULTANT):
+        return False
+    if verdict.owner == user.username:
+        return True
+    members = Customer.objects.filter(household_id=customer.household_id).values("id")
+    return serves_today(user, members, customer.project, now or timezone.now())
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    customer: Customer | None
+    verdict: Verdict | None
+    full_view: bool
+
+
+def lookup_phone(*, project: Project, phone: str, viewer, at: datetime) -> LookupResult:
+    customer = (
+        Customer.objects.select_related("household__project")
+        .filter(project=project, phone=phone)
+        .first()
+    )
+    if customer is None:
+        return LookupResult(None, None, False)
+    verdict = household_verdict(customer.household, at)
+    return LookupResult(customer, verdict, may_see_in_full(viewer, customer, verdict, at))
+
+
+def customer_with_timeline(customer_id: int) -> Customer | None:
+    """A customer with household members, registrations and follow-ups in constant queries."""
+    return (
+        Customer.objects.select_related("project", "household")
+        .prefetch_related(
+            Prefetch("household__members", queryset=Customer.objects.order_by("id")),
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.select_related(
+                    "consultant", "entered_by", "mentioned_consultant"
+                ).prefetch_related("corrections__entered_by"),
+            ),
+            "follow_ups__consultant",
+            "follow_ups__entered_by",
+        )
+        .filter(pk=customer_id)
+        .first()
+    )

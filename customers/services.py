@@ -1,0 +1,294 @@
+"""Writes to the ledger. Every function is atomic, reads the clock once, and locks what decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attribution.selectors import policy_in_force
+from customers.models import (
+    Correction,
+    Customer,
+    FollowUp,
+    Household,
+    HouseholdLink,
+    Registration,
+    TamperAttempt,
+)
+from customers.validity import attribution_time, phone_or_defect, registration_defects
+from projects.access import has_role, is_member
+from projects.models import Project
+from projects.roles import Role
+from salesoffice.errors import DomainError, NotPermitted
+
+RECEIVING_ROLES = (Role.CONSULTANT, Role.MANAGER)
+
+
+@dataclass
+class RegistrationInput:
+    kind: str
+    occurred_at: datetime
+    consultant: AbstractBaseUser
+    name: str = ""
+    gender: str = ""
+    phone: str = ""
+    first_visit: bool | None = None
+    mentioned_consultant: AbstractBaseUser | None = None
+    referrer_phone: str = ""
+    referrer_present: bool = False
+    declines_referrer_consultant: bool = False
+    relation_phone: str = ""
+    relation_kind: str = ""
+    proxy: bool = False
+    returning_unknown: bool = False
+    source: str = ""
+    note: str = ""
+    intent: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    warnings: list[str]
+
+
+def ensure_may_register_for(*, project: Project, consultant, acting_user) -> None:
+    """A consultant registers as themself; clerks and managers for anyone in the project."""
+    if not (acting_user.is_superuser or is_member(acting_user, project)):
+        raise NotPermitted()
+    if consultant.pk == acting_user.pk and has_role(acting_user, *RECEIVING_ROLES):
+        return
+    if not has_role(acting_user, Role.CLERK, Role.MANAGER):
+        raise NotPermitted(_("A consultant may register only their own customers."))
+
+
+def receiving_staff(project: Project):
+    """The staff who may receive customers: the project's consultants and managers."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__project=project, groups__name__in=RECEIVING_ROLES, is_active=True
+        )
+        .distinct()
+    )
+
+
+def customer_get_or_create(*, project: Project, phone: str, name: str, gender: str) -> Customer:
+    """The customer of this phone, created with a household of their own if new.
+
+    Two requests for one new phone race to insert; the unique constraint lets exactly one win
+    and the loser, whose savepoint rolls back its own household, reads the winner's row.
+    """
+    existing = Customer.objects.filter(project=project, phone=phone).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(project=project)
+            return Customer.objects.create(
+                project=project,
+                phone=phone,
+                name=name.strip(),
+                gender=gender,
+                household=household,
+                origin_household=household,
+            )
+    except IntegrityError:
+        return Customer.objects.get(project=project, phone=phone)
+
+
+def lock_households(*households: Household) -> None:
+    """Row locks in id order, so two writers touching the same pair cannot deadlock."""
+    ids = sorted({h.pk for h in households if h is not None})
+    list(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def registration_create(
+    *, project: Project, data: RegistrationInput, acting_user
+) -> RegistrationResult:
+    ensure_may_register_for(project=project, consultant=data.consultant, acting_user=acting_user)
+    phone, phone_defect = phone_or_defect(data.phone)
+    warnings: list[str] = []
+    with transaction.atomic():
+        customer = _customer_for(project, phone, data)
+        relative = _customer_by_phone(project, data.relation_phone, warnings, "relative")
+        referrer = _customer_by_phone(project, data.referrer_phone, warnings, "referrer")
+        lock_households(customer and customer.household, relative and relative.household)
+        now = timezone.now()
+        policy = policy_in_force(project, now)
+        defects = registration_defects(
+            name=data.name,
+            gender=data.gender,
+            phone_defect=phone_defect,
+            occurred_at=data.occurred_at,
+            now=now,
+        )
+        registration = Registration.objects.create(
+            project=project,
+            kind=data.kind,
+            occurred_at=data.occurred_at,
+            attributed_at=attribution_time(data.occurred_at, now, policy.max_entry_delay_hours),
+            entered_at=now,
+            entered_by=acting_user,
+            consultant=data.consultant,
+            customer=customer,
+            name=data.name.strip(),
+            gender=data.gender,
+            phone_input=data.phone or "",
+            phone=phone,
+            valid=not defects,
+            invalid_reasons=defects,
+            first_visit=data.first_visit,
+            mentioned_consultant=data.mentioned_consultant,
+            referrer=referrer,
+            referrer_present=data.referrer_present,
+            declines_referrer_consultant=data.declines_referrer_consultant,
+            relation_kind=data.relation_kind if relative else "",
+            related_customer=relative,
+            proxy=data.proxy,
+            returning_unknown=data.returning_unknown,
+            source=data.source,
+            note=data.note,
+            intent=data.intent or {},
+        )
+        if customer and relative and customer.pk != relative.pk:
+            household_link(
+                customer=customer,
+                relative=relative,
+                kind=data.relation_kind,
+                at=registration.attributed_at,
+                now=now,
+                acting_user=acting_user,
+                registration=registration,
+            )
+    return RegistrationResult(registration, warnings)
+
+
+def _customer_for(project: Project, phone: str, data: RegistrationInput) -> Customer | None:
+    """An usable phone finds its customer; a new customer needs a name to be created."""
+    if not phone:
+        return None
+    if not data.name.strip():
+        return Customer.objects.filter(project=project, phone=phone).first()
+    return customer_get_or_create(project=project, phone=phone, name=data.name, gender=data.gender)
+
+
+def _customer_by_phone(project: Project, raw: str, warnings: list[str], role: str):
+    if not raw:
+        return None
+    phone, _defect = phone_or_defect(raw)
+    found = Customer.objects.filter(project=project, phone=phone).first() if phone else None
+    if found is None:
+        warnings.append(f"{role}_not_found")
+    return found
+
+
+def household_link(
+    *,
+    customer: Customer,
+    relative: Customer,
+    kind: str,
+    at: datetime,
+    now: datetime,
+    acting_user,
+    registration=None,
+    note: str = "",
+) -> HouseholdLink:
+    """Join ``customer``'s household to ``relative``'s (A3): the older household absorbs."""
+    link = HouseholdLink.objects.create(
+        project=customer.project,
+        customer=customer,
+        relative=relative,
+        kind=kind,
+        attributed_at=at,
+        entered_at=now,
+        entered_by=acting_user,
+        registration=registration,
+        note=note,
+    )
+    if customer.household_id != relative.household_id:
+        keep, absorbed = sorted([customer.household, relative.household], key=lambda h: h.pk)
+        for member in Customer.objects.filter(household=absorbed):
+            member.household = keep
+            member.save(update_fields=["household"])
+        absorbed.merged_into = keep
+        absorbed.save(update_fields=["merged_into"])
+    return link
+
+
+def follow_up_create(
+    *, customer: Customer, consultant, occurred_at: datetime, channel: str, note: str, acting_user
+) -> FollowUp:
+    ensure_may_register_for(
+        project=customer.project, consultant=consultant, acting_user=acting_user
+    )
+    with transaction.atomic():
+        lock_households(customer.household)
+        now = timezone.now()
+        if occurred_at > now:
+            raise DomainError(
+                _("A follow-up cannot be in the future."),
+                code="occurred_in_future",
+                fields={"occurred_at": [_("In the future.")]},
+            )
+        policy = policy_in_force(customer.project, now)
+        return FollowUp.objects.create(
+            project=customer.project,
+            customer=customer,
+            consultant=consultant,
+            occurred_at=occurred_at,
+            attributed_at=attribution_time(occurred_at, now, policy.max_entry_delay_hours),
+            channel=channel,
+            note=note,
+            entered_at=now,
+            entered_by=acting_user,
+        )
+
+
+CORRECTABLE_FIELDS = ("name", "gender")
+
+
+def correction_create(
+    *, registration: Registration, reason: str, void: bool, changes: dict[str, str], acting_user
+) -> Correction:
+    """Clerks and managers fix a registration by a correction event, never by an edit."""
+    if not has_role(acting_user, Role.CLERK, Role.MANAGER):
+        raise NotPermitted()
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown or not reason.strip() or not (void or changes):
+        raise DomainError(
+            _("A correction names what changes (name, gender, or void) and why."),
+            code="invalid_correction",
+        )
+    with transaction.atomic():
+        if registration.customer_id:
+            lock_households(registration.customer.household)
+        return Correction.objects.create(
+            registration=registration,
+            reason=reason.strip(),
+            void=void,
+            changes=changes,
+            entered_at=timezone.now(),
+            entered_by=acting_user,
+        )
+
+
+def tamper_attempt_record(*, target, action: str, channel: str, acting_user) -> TamperAttempt:
+    """Record who tried to rewrite the ledger; the seeds fine it (擅自改正客户确认记录)."""
+    return TamperAttempt.objects.create(
+        project_id=getattr(target, "project_id", None),
+        target=type(target).__name__,
+        target_id=target.pk,
+        action=action,
+        channel=channel,
+        entered_at=timezone.now(),
+        entered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )

@@ -1,0 +1,71 @@
+"""Who may do what in a project: roles are groups, presence in a project is a membership."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from projects.models import Membership, Project
+from projects.roles import OFFICE_ROLES, Role
+from salesoffice.errors import NotFound, NotPermitted
+
+ROLE_VALUES = frozenset(Role.values)
+
+
+def role_of(user: AbstractBaseUser) -> str | None:
+    """The user's role (group name); superusers act as managers. Cached on the instance."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_role"):
+        if user.is_superuser:
+            user._role = Role.MANAGER
+        else:
+            names = [g.name for g in user.groups.all() if g.name in ROLE_VALUES]
+            user._role = names[0] if names else None
+    return user._role
+
+
+def has_role(user: AbstractBaseUser, *roles: str) -> bool:
+    return role_of(user) in roles
+
+
+def is_office_staff(user: AbstractBaseUser) -> bool:
+    """Clerks and managers see every customer of their projects in full."""
+    return role_of(user) in OFFICE_ROLES
+
+
+def is_member(user: AbstractBaseUser, project: Project) -> bool:
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(project=project, user=user).exists()
+
+
+def projects_of(user: AbstractBaseUser):
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user)
+
+
+def project_for(user: AbstractBaseUser, code: str) -> Project:
+    """The project by code, or 404 when it does not exist or the user is not a member."""
+    project = projects_of(user).filter(code=code).first()
+    if project is None:
+        raise NotFound(_("No such project."), code="unknown_project")
+    return project
+
+
+def require_role(user: AbstractBaseUser, *roles: str) -> None:
+    if not has_role(user, *roles):
+        raise NotPermitted()
+
+
+def display_name(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return ""
+    return user.first_name or user.username
+
+
+def person(user: AbstractBaseUser | None) -> dict | None:
+    if user is None:
+        return None
+    return {"username": user.username, "name": display_name(user)}

@@ -1,0 +1,154 @@
+"""Set-up over HTTP: projects, their policy, and staff."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from attribution.selectors import policy_in_force
+from attribution.services import policy_version_create
+from projects import services
+from projects.access import project_for, projects_of, role_of
+from projects.models import Membership, Project
+from projects.roles import Role
+from projects.services import ensure_may_manage_staff
+from salesoffice.api import LocalDateTimeField, in_zone, project_by_code
+from salesoffice.errors import NotFound
+
+User = get_user_model()
+
+
+def project_payload(project: Project) -> dict:
+    version = project.policy_versions.order_by("-number").first()
+    return {
+        "code": project.code,
+        "name": project.name,
+        "timezone": project.timezone,
+        "company_name": project.company_name,
+        "policy": policy_in_force(project).as_dict(),
+        "policy_version": version.number if version else 0,
+    }
+
+
+class ProjectListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        code = serializers.SlugField(max_length=32)
+        name = serializers.CharField(max_length=100)
+        timezone = serializers.CharField(required=False, default="Asia/Shanghai")
+        company_name = serializers.CharField(required=False, default="", allow_blank=True)
+        policy = serializers.DictField(required=False, default=dict)
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response([project_payload(p) for p in projects_of(request.user)])
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_create(acting_user=request.user, **data.validated_data)
+        return Response(project_payload(project), status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, code):
+        return Response(project_payload(project_for(request.user, code)))
+
+
+class ProjectPolicyApi(APIView):
+    """A new policy version; parameters not given keep their values in force now."""
+
+    class InputSerializer(serializers.Serializer):
+        preset = serializers.CharField(required=False, allow_null=True, default=None)
+        effective_at = LocalDateTimeField(required=False, allow_null=True, default=None)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=dict, responses={200: dict})
+    def patch(self, request, code):
+        project = project_for(request.user, code)
+        ensure_may_manage_staff(request.user, project)
+        meta = self.InputSerializer(data=request.data)
+        meta.is_valid(raise_exception=True)
+        overrides = {k: v for k, v in request.data.items() if k not in meta.fields}
+        version = policy_version_create(
+            project=project,
+            preset=meta.validated_data["preset"],
+            overrides=overrides,
+            effective_at=in_zone(meta.validated_data["effective_at"], project.tzinfo),
+            acting_user=request.user,
+            note=meta.validated_data["note"],
+        )
+        return Response(
+            {
+                **project_payload(project),
+                "policy": version.params,
+                "policy_version": version.number,
+                "effective_at": version.effective_at.astimezone(project.tzinfo).isoformat(),
+            }
+        )
+
+
+def staff_payload(user, membership: Membership | None = None) -> dict:
+    return {
+        "username": user.username,
+        "name": user.first_name or user.username,
+        "role": role_of(user),
+        "active": user.is_active,
+        "claim_quota": membership.claim_quota if membership else None,
+        "channel_name": membership.channel_name if membership else "",
+    }
+
+
+class StaffListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        username = serializers.RegexField(r"^[\w.@+-]{1,150}$")
+        name = serializers.CharField(max_length=150)
+        role = serializers.ChoiceField(choices=Role.choices)
+        project = serializers.CharField()
+        password = serializers.CharField(required=False, allow_blank=True, default="")
+        channel_name = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        code = request.query_params.get("project", "")
+        project = project_for(request.user, code)
+        memberships = (
+            Membership.objects.filter(project=project)
+            .select_related("user")
+            .prefetch_related("user__groups")
+            .order_by("user__username")
+        )
+        return Response([staff_payload(m.user, m) for m in memberships])
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        project = project_by_code(values.pop("project"))
+        user = services.staff_create(project=project, acting_user=request.user, **values)
+        membership = Membership.objects.get(project=project, user=user)
+        return Response(
+            {**staff_payload(user, membership), "project": project.code},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class StaffDetailApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, username):
+        membership = (
+            Membership.objects.filter(
+                user__username=username, project__in=projects_of(request.user)
+            )
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            raise NotFound(_("No such member of staff."))
+        return Response(staff_payload(membership.user, membership))

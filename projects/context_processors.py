@@ -1,0 +1,66 @@
+"""The navigation each role sees, for the project being worked in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.access import projects_of, role_of
+from projects.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    roles: tuple[str, ...]
+
+
+# Each page registers here once; the menu shows the ones a role may use.
+NAV_ITEMS = (
+    NavItem("desk", _("Front desk"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
+    NavItem("sheet", _("Daily sheet"), (Role.CLERK, Role.MANAGER)),
+)
+
+HOME_BY_ROLE = {
+    Role.CLERK: "sheet",
+}
+
+
+def home_url_for(user, project) -> str:
+    name = HOME_BY_ROLE.get(role_of(user), "desk")
+    return reverse(name, kwargs={"code": project.code})
+
+
+def current_project(request):
+    match = getattr(request, "resolver_match", None)
+    code = match.kwargs.get("code") if match else None
+    projects = projects_of(request.user)
+    if code:
+        return projects.filter(code=code).first()
+    return projects.first()
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    project = current_project(request)
+    role = role_of(user)
+    items = []
+    for item in NAV_ITEMS:
+        if project is None or role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name, kwargs={"code": project.code})
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": item.label, "name": item.url_name})
+    return {
+        "current_project": project,
+        "nav_items": items,
+        "user_role": role,
+        "user_projects": projects_of(user),
+    }

@@ -1,0 +1,69 @@
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}, code="timezone")
+
+
+class Project(models.Model):
+    """One sales site (项目 / 案场) with its own staff, rotation, inventory and policy."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
+    )
+    company_name = models.CharField(_("developer company"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    """A person's place in a project's staff; the role itself is the user's group."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    claim_quota = models.PositiveIntegerField(
+        _("own claim quota"),
+        null=True,
+        blank=True,
+        help_text=_("Overrides the project's claim quota for this consultant (A9)."),
+    )
+    channel_name = models.CharField(
+        _("channel company"), max_length=100, blank=True, help_text=_("For channel agents.")
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="membership_unique_per_project"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.project.code}"

@@ -1,0 +1,101 @@
+"""Set-up writes: projects and their staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from attribution.services import policy_version_create
+from projects.access import has_role, is_member
+from projects.models import Membership, Project
+from projects.roles import Role
+from salesoffice.errors import Conflict, DomainError, NotPermitted
+
+User = get_user_model()
+
+
+def project_create(
+    *,
+    code: str,
+    name: str,
+    timezone: str = "Asia/Shanghai",
+    company_name: str = "",
+    policy: dict[str, Any] | None = None,
+    acting_user,
+) -> Project:
+    if not (acting_user.is_superuser or has_role(acting_user, Role.MANAGER)):
+        raise NotPermitted()
+    policy = dict(policy or {})
+    preset = policy.pop("preset", None) or "first-registration-7d"
+    project = Project(code=code, name=name, timezone=timezone, company_name=company_name)
+    try:
+        project.full_clean()
+    except ValidationError as exc:
+        conflict = "code" in exc.message_dict and Project.objects.filter(code=code).exists()
+        error = Conflict if conflict else DomainError
+        raise error(
+            _("The project cannot be created."),
+            code="project_exists" if conflict else "invalid",
+            fields=exc.message_dict,
+        ) from exc
+    with transaction.atomic():
+        project.save()
+        policy_version_create(
+            project=project,
+            preset=preset,
+            overrides=policy,
+            acting_user=acting_user,
+            note="created with the project",
+        )
+        if not acting_user.is_superuser:
+            Membership.objects.create(project=project, user=acting_user)
+    return project
+
+
+def ensure_may_manage_staff(acting_user, project: Project) -> None:
+    if acting_user.is_superuser:
+        return
+    if not (has_role(acting_user, Role.MANAGER) and is_member(acting_user, project)):
+        raise NotPermitted()
+
+
+def staff_create(
+    *,
+    project: Project,
+    username: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+    channel_name: str = "",
+    acting_user,
+):
+    """A new member of staff, or an existing person of the same role joining one more project."""
+    ensure_may_manage_staff(acting_user, project)
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."), code="unknown_role", fields={"role": [role]})
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=name)
+            user.set_password(password) if password else user.set_unusable_password()
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        elif not user.groups.filter(name=role).exists():
+            raise Conflict(
+                _("This username belongs to someone with another role."),
+                code="username_taken",
+                fields={"username": [username]},
+            )
+        if Membership.objects.filter(project=project, user=user).exists():
+            raise Conflict(
+                _("Already a member of this project."),
+                code="already_member",
+                fields={"username": [username]},
+            )
+        Membership.objects.create(project=project, user=user, channel_name=channel_name)
+    return user

@@ -1,0 +1,69 @@
+"""Small pieces shared by the API views of every app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from projects.models import Project
+from salesoffice.errors import DomainError
+
+
+class LocalDateTimeField(serializers.Field):
+    """ISO 8601; a time without offset is kept naive and read later in the project's time zone."""
+
+    default_error_messages = {"invalid": _("An ISO 8601 date and time is expected.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, datetime):
+            return data
+        parsed = parse_datetime(str(data).strip()) if data is not None else None
+        if parsed is None:
+            self.fail("invalid")
+        return parsed
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+def in_zone(value: datetime | None, tz: ZoneInfo) -> datetime | None:
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, tz)
+
+
+def iso(value: datetime | None, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def project_by_code(code: str) -> Project:
+    project = Project.objects.filter(code=code).first()
+    if project is None:
+        raise DomainError(
+            _("Unknown project."),
+            code="unknown_project",
+            fields={"project": [_("Unknown project.")]},
+        )
+    return project
+
+
+def staff_in_project(project: Project, username: str, field: str = "consultant"):
+    """A staff member of the project by username or by name (the paper sheets use names)."""
+    users = get_user_model().objects.filter(memberships__project=project)
+    found = users.filter(username=username).first() if username else None
+    if found is None and username:
+        by_name = list(users.filter(first_name=username)[:2])
+        found = by_name[0] if len(by_name) == 1 else None
+    if found is None:
+        raise DomainError(
+            _("Unknown consultant: %(name)s.") % {"name": username},
+            code=f"unknown_{field}",
+            fields={field: [_("Unknown staff member.")]},
+        )
+    return found

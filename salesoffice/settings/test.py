@@ -1,0 +1,29 @@
+"""The test suite runs on real PostgreSQL and Redis: ``make test`` provides both."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import REST_FRAMEWORK
+
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    raise ImproperlyConfigured("Tests run on PostgreSQL: use `make test`, or set DATABASE_URL.")
+if not os.environ.get("REDIS_URL"):
+    raise ImproperlyConfigured("Tests run with Redis: use `make test`, or set REDIS_URL.")
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-use-only-1234567890"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"lookup": "100000/min"}}
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
