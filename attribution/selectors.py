@@ -92,36 +92,67 @@ def _registration_fact(row: tuple) -> RegistrationFact:
     )
 
 
-def household_ledger(household: Household) -> Ledger:
-    founders = Customer.objects.filter(household=household).order_by("id")
-    anchor = founders.filter(origin_household=household).values_list("id", flat=True).first()
-    if anchor is None:
-        anchor = founders.values_list("id", flat=True).first() or 0
-    registrations = Registration.objects.filter(customer__household=household).order_by("id")
-    follow_ups = FollowUp.objects.filter(customer__household=household).order_by("id")
-    return Ledger(
-        anchor=anchor,
-        registrations=tuple(
-            _registration_fact(row) for row in registrations.values_list(*REGISTRATION_FIELDS)
-        ),
-        follow_ups=tuple(
-            FollowUpFact(*row)
-            for row in follow_ups.values_list(
-                "id",
-                "customer_id",
-                "consultant__username",
-                "occurred_at",
-                "attributed_at",
-                "entered_at",
-            )
-        ),
+def ledgers_for(household_ids) -> dict[int, Ledger]:
+    """The ledgers of many households in a constant number of queries."""
+    ids = list(set(household_ids))
+    members = Customer.objects.filter(household_id__in=ids).values_list(
+        "id", "household_id", "origin_household_id"
     )
+    household_of: dict[int, int] = {}
+    founders: dict[int, int] = {}
+    any_member: dict[int, int] = {}
+    for customer, household, origin in members:
+        household_of[customer] = household
+        any_member[household] = min(any_member.get(household, customer), customer)
+        if origin == household:
+            founders[household] = min(founders.get(household, customer), customer)
+    registrations: dict[int, list] = {h: [] for h in ids}
+    rows = (
+        Registration.objects.filter(customer__household_id__in=ids)
+        .order_by("id")
+        .values_list(*REGISTRATION_FIELDS)
+    )
+    for row in rows:
+        registrations[household_of[row[1]]].append(_registration_fact(row))
+    follow_ups: dict[int, list] = {h: [] for h in ids}
+    rows = (
+        FollowUp.objects.filter(customer__household_id__in=ids)
+        .order_by("id")
+        .values_list(
+            "id",
+            "customer_id",
+            "consultant__username",
+            "occurred_at",
+            "attributed_at",
+            "entered_at",
+        )
+    )
+    for row in rows:
+        follow_ups[household_of[row[1]]].append(FollowUpFact(*row))
+    return {
+        h: Ledger(
+            anchor=founders.get(h) or any_member.get(h, 0),
+            registrations=tuple(registrations[h]),
+            follow_ups=tuple(follow_ups[h]),
+        )
+        for h in ids
+    }
+
+
+def household_ledger(household: Household) -> Ledger:
+    return ledgers_for([household.pk])[household.pk]
 
 
 def household_verdict(household: Household, at: datetime | None = None) -> Verdict:
+    return verdicts_for(household.project, [household.pk], at)[household.pk]
+
+
+def verdicts_for(project: Project, household_ids, at: datetime | None = None) -> dict[int, Verdict]:
+    """The engine's answer for many households of one project, in constant queries."""
     at = at or timezone.now()
-    project = household.project
-    return decide(household_ledger(household), policy_facts(project), at, project.tzinfo)
+    policies = policy_facts(project)
+    tz = project.tzinfo
+    return {h: decide(ledger, policies, at, tz) for h, ledger in ledgers_for(household_ids).items()}
 
 
 def names_for(usernames) -> dict[str, str]:
