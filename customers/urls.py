@@ -1,9 +1,14 @@
 from django.urls import path
 
-from customers import apis
+from customers import apis, import_apis
 
 urlpatterns = [
     path("registrations/", apis.RegistrationCreateApi.as_view(), name="api-registrations"),
+    path(
+        "registrations/import/",
+        import_apis.RegistrationImportApi.as_view(),
+        name="api-registrations-import",
+    ),
     path("registrations/<int:pk>/", apis.RegistrationDetailApi.as_view(), name="api-registration"),
     path(
         "registrations/<int:pk>/corrections/",

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from customers import sheet_views
 from projects.access import project_for
 
 
@@ -14,8 +15,8 @@ def desk(request, code):
 
 @login_required
 def sheet(request, code):
-    project = project_for(request.user, code)
-    return render(request, "customers/sheet.html", {"project": project})
+    project = sheet_views.office_project(request, code)
+    return render(request, "customers/sheet.html", sheet_views.sheet_context(project))
 
 
 @login_required
