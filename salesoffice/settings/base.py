@@ -144,15 +144,24 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
         "data_folder_out": str(VAR_DIR / "broker" / "out"),
+        # The exchange tables; kombu's default is a "control" folder in the current directory.
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "processed_folder": str(VAR_DIR / "broker" / "processed"),
         "store_processed": False,
     }
+    # kombu creates none of these: without them every send and the worker itself fail.
+    for _folder in ("out", "control", "processed"):
+        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_IMPORTS = ("salesoffice.tasks",)
+CELERY_BEAT_SCHEDULE: dict = {
+    # A line in the worker's log every minute: beat, the broker and the worker all work.
+    "heartbeat": {"task": "salesoffice.tasks.ping", "schedule": 60.0},
+}
 
 # ------------------------------------------------------------------------------
 # REST framework and OpenAPI
@@ -163,7 +172,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "salesoffice.schema.AutoSchema",
     "EXCEPTION_HANDLER": "salesoffice.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
