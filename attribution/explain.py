@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from attribution.engine import BasisItem, Verdict
+from attribution.facts import BasisItem, Verdict
 
 STATUS_LABELS = {
     "active": lambda: _("Owned"),

@@ -7,15 +7,8 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from attribution.engine import (
-    FollowUpFact,
-    Ledger,
-    PolicyFact,
-    RegistrationFact,
-    Verdict,
-    decide,
-    policy_at,
-)
+from attribution.engine import decide, policy_at
+from attribution.facts import FollowUpFact, Ledger, PolicyFact, RegistrationFact, Verdict
 from attribution.models import PolicyVersion
 from attribution.policy import Policy
 from customers.models import Customer, FollowUp, Household, Registration

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attribution.engine import Verdict
+from attribution.facts import Verdict
 from attribution.explain import verdict_payload, verdict_usernames
 from attribution.selectors import names_for
 from customers.models import Customer, Registration

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from attribution.engine import Verdict
+from attribution.facts import Verdict
 from attribution.selectors import household_verdict
 from attribution.windows import day_bounds, local_day
-from customers.models import Customer, Registration
+from customers.models import Customer, HouseholdLink, LookupLog, Registration
+from customers.phones import mask_phone
 from projects.access import has_role, is_office_staff
 from projects.models import Project
 from projects.roles import Role
@@ -78,4 +79,27 @@ def customer_with_timeline(customer_id: int) -> Customer | None:
         )
         .filter(pk=customer_id)
         .first()
+    )
+
+
+def lookup_phone_logged(*, project: Project, phone: str, viewer, at: datetime) -> LookupResult:
+    """A lookup made by staff (API or front desk): answered, then written to the audit log.
+
+    Every channel goes through here so that no screen can look a phone up unseen (§11).
+    """
+    result = lookup_phone(project=project, phone=phone, viewer=viewer, at=at)
+    LookupLog.objects.create(
+        project=project,
+        phone_masked=mask_phone(phone),
+        customer=result.customer,
+        entered_at=at,
+        entered_by=viewer,
+    )
+    return result
+
+
+def household_links_of(customer: Customer):
+    """The A3 links this customer is part of, either side, with the people named on them."""
+    return HouseholdLink.objects.filter(Q(customer=customer) | Q(relative=customer)).select_related(
+        "customer", "relative", "entered_by"
     )
