@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from customers.imports import ensure_may_import, report_xlsx, template_xlsx
 from customers.models import ImportBatch
@@ -29,11 +30,51 @@ def office_project(request, code: str) -> Project:
 
 
 def sheet_context(project: Project) -> dict:
-    return {"project": project, "columns": SHEET_COLUMNS}
+    return {"project": project, "columns": sheet_columns(), "sheet_messages": sheet_messages()}
 
 
-# The grid's columns in the paper sheet's order: (API name, label msgid lives in the template).
-SHEET_COLUMNS = ("kind", "occurred_at", "consultant", "name", "gender", "phone", "source", "note")
+def sheet_columns() -> list[dict[str, str]]:
+    """The grid's columns in the paper sheet's order, with what a cell expects."""
+    return [
+        {"name": "kind", "label": _("Kind"), "hint": "来访 / 来电", "list": "sheet-kinds"},
+        {"name": "occurred_at", "label": _("Time"), "hint": "2026-03-02 10:00"},
+        {"name": "consultant", "label": _("Consultant"), "hint": ""},
+        {"name": "name", "label": _("Customer name"), "hint": ""},
+        {"name": "gender", "label": _("Gender"), "hint": "男 / 女", "list": "sheet-genders"},
+        {"name": "phone", "label": _("Mobile"), "hint": ""},
+        {"name": "source", "label": _("Source"), "hint": ""},
+        {"name": "note", "label": _("Note"), "hint": ""},
+    ]
+
+
+def sheet_messages() -> dict[str, str]:
+    """The words the page's script shows, translated here with the rest of the UI."""
+    return {
+        "willCreate": _("Will create"),
+        "collision": _("Collision: owned by %(name)s"),
+        "returning": _("Returning customer of %(name)s"),
+        "created": _("Created"),
+        "storedInvalid": _("Stored as invalid: %(reasons)s"),
+        "invalid": _("Invalid: %(reasons)s"),
+        "notStored": _("Not stored: %(reasons)s"),
+        "duplicate": _("Duplicate: %(reasons)s"),
+        "customer": _("Customer page"),
+        "checkSummary": _(
+            "Check: %(created)s to create, %(invalid)s invalid, %(duplicate)s duplicate."
+        ),
+        "saveSummary": _(
+            "Saved: %(created)s created, %(invalid)s invalid, %(duplicate)s duplicate."
+        ),
+        "atomicRefused": _(
+            "Nothing was saved: with “all or nothing”, %(invalid)s invalid and %(duplicate)s "
+            "duplicate rows stop the whole sheet."
+        ),
+        "empty": _("The sheet has no rows yet: type, paste or upload them first."),
+        "uploading": _("Sending the sheet…"),
+        "processing": _("Checking every row…"),
+        "networkError": _("The server could not be reached. Nothing was saved; try again."),
+        "serverError": _("The server could not process the sheet. Nothing was saved."),
+    }
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
