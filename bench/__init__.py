@@ -1,0 +1,1 @@
+"""Benchmarks on production-sized data: ``make bench`` (or ``python -m bench.run [names...]``)."""
