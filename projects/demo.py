@@ -235,7 +235,8 @@ class Planner:
             entered, by = occurred + timedelta(minutes=self.rng.randint(2, 20)), consultant
         else:
             evening = datetime.combine(occurred.astimezone(self.tz).date(), time(19, 30), self.tz)
-            entered = max(evening, occurred) + timedelta(minutes=self.rng.randint(0, 90))
+            entered = max(evening, occurred + timedelta(minutes=5))
+            entered += timedelta(minutes=self.rng.randint(0, 90))
             by = self.rng.choice(self.clerks)
         return min(entered, self.now - timedelta(minutes=1)), by
 

@@ -1,0 +1,131 @@
+"""seed_demo: the office `make run` shows, written through the real services, and only once.
+
+Seeding takes seconds (every write goes through the services and the attribution refresh), so
+the module seeds once inside a transaction that is rolled back after its last test; each test
+runs in a savepoint of its own inside it.
+"""
+
+import io
+import random
+import re
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from attribution.models import PolicyVersion
+from customers.models import Customer, FollowUp, Household, HouseholdLink, Registration
+from customers.phones import CN_MOBILE, normalise_phone
+from projects import demo
+from projects.access import role_of
+from projects.models import Membership, Project
+
+User = get_user_model()
+SH = ZoneInfo("Asia/Shanghai")
+HAN = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_office(django_db_setup, django_db_blocker):
+    """The output of the first run; the data stays until the module's tests are done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed_demo()
+        transaction.set_rollback(True)
+
+
+def everything() -> dict[str, int]:
+    models = (User, Project, Membership, PolicyVersion, Customer, Household)
+    ledger = (Registration, FollowUp, HouseholdLink)
+    return {m.__name__: m.objects.count() for m in models + ledger}
+
+
+@pytest.mark.django_db
+def test_the_demo_office_has_every_role_and_each_login_works(demo_office):
+    output = demo_office
+
+    project = Project.objects.get(code="HX01")
+    assert (project.name, project.timezone) == ("和玺一期", "Asia/Shanghai")
+    assert PolicyVersion.objects.get(project=project).preset == "first-registration-7d"
+    roles = Counter(role_of(m.user) for m in project.memberships.select_related("user"))
+    assert roles == {"consultant": 6, "clerk": 2, "manager": 1, "finance": 1, "channel": 1}
+    assert User.objects.get(username="admin").is_superuser
+    for login in demo.logins():
+        user = authenticate(username=login.username, password=demo.PASSWORD)
+        assert user is not None, login.username
+        assert re.fullmatch(r"[a-z]+", user.username)
+        assert HAN.match(user.first_name) or user.is_superuser
+        assert login.username in output
+    assert demo.PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_the_demo_month_is_300_customers_with_families_visits_calls_and_follow_ups(demo_office):
+    now = timezone.now()
+
+    customers = Customer.objects.filter(project__code="HX01")
+    phones = list(customers.values_list("phone", flat=True))
+    assert len(phones) == len(set(phones)) == 300
+    assert all(CN_MOBILE.match(p) and normalise_phone(p) == p for p in phones)
+    assert all(HAN.match(name) for name in customers.values_list("name", flat=True))
+
+    registrations = Registration.objects.filter(project__code="HX01")
+    assert set(registrations.values_list("kind", flat=True)) == {"visit", "call"}
+    invalid = registrations.filter(valid=False)
+    assert 1 <= invalid.count() <= 20
+    assert all(r.invalid_reasons for r in invalid)
+    assert FollowUp.objects.filter(project__code="HX01").count() > 150
+
+    occurred = list(registrations.values_list("occurred_at", flat=True))
+    assert min(occurred) >= now - timedelta(days=31)
+    assert len({o.astimezone(SH).date() for o in occurred}) >= 25
+    # Replayed on a simulated clock: entered after it happened, in time to keep its real time.
+    assert not registrations.exclude(attributed_at=F("occurred_at")).exists()
+    assert not registrations.filter(entered_at__lt=F("occurred_at")).exists()
+    assert not registrations.filter(entered_at__gt=now).exists()
+
+    families = Household.objects.filter(project__code="HX01")
+    assert families.annotate(n=Count("members")).filter(n__gt=1).count() == demo.FAMILY_COUNT
+    kinds = set(HouseholdLink.objects.values_list("kind", flat=True))
+    assert kinds == {"spouse", "parent"}
+
+
+@pytest.mark.django_db
+def test_running_it_again_changes_nothing_and_prints_the_logins_again(demo_office):
+    before = everything()
+
+    output = seed_demo()
+
+    assert everything() == before
+    assert "already exists" in output
+    assert all(login.username in output for login in demo.logins())
+
+
+def test_the_plan_is_the_same_every_time_and_never_ahead_of_now():
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+    def plan():
+        return demo.plan_history(now=now, tz=SH, rng=random.Random(demo.SEED))
+
+    steps = plan()
+    assert steps == plan()
+    assert all(s.occurred_at < s.entered_at <= now for s in steps)
+    assert [s.entered_at for s in steps] == sorted(s.entered_at for s in steps)
+
+
+def test_the_logins_table_lines_up_chinese_names():
+    lines = demo.logins_table().splitlines()
+
+    starts = {demo.width(line[: line.index("demo12345")]) for line in lines[2:]}
+    assert len(starts) == 1
