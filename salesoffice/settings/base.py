@@ -140,7 +140,8 @@ else:
     }
     # kombu's filesystem transport: a broker made of files in var/broker, shared by the web
     # process, the worker and beat on one machine; no server to install.
-    CELERY_BROKER_URL = "filesystem://"
+    # A host in the URL only so that kombu does not warn, in every process, that none was given.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker" / "out"),
         "data_folder_out": str(VAR_DIR / "broker" / "out"),
@@ -196,6 +197,12 @@ SPECTACULAR_SETTINGS = {
 # ------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "salesoffice@localhost")
+# For django.core.mail.backends.smtp.EmailBackend
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false") == "true"
 
 LOGGING = {
     "version": 1,
