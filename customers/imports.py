@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -546,13 +547,18 @@ def _duplicate_message(already_stored: bool) -> str:
 
 
 def existing_keys(project: Project, facts: Sequence[RowFacts]) -> set[tuple]:
-    if not facts:
+    """The dedup keys already in the ledger for these rows' phones (times matched in memory:
+    a phone has few registrations, and the (project, phone) index finds them at once)."""
+    phones = {f.phone for f in facts if f.phone}
+    phoneless_times = {f.occurred_at for f in facts if not f.phone}
+    if not (phones or phoneless_times):
         return set()
-    rows = Registration.objects.filter(
-        project=project,
-        phone__in={f.phone for f in facts},
-        occurred_at__in={f.occurred_at for f in facts},
-    ).values_list("phone", "phone_input", "name", "consultant_id", "kind", "occurred_at")
+    match = Q(phone__in=phones)
+    if phoneless_times:
+        match |= Q(phone="", occurred_at__in=phoneless_times)
+    rows = Registration.objects.filter(match, project=project).values_list(
+        "phone", "phone_input", "name", "consultant_id", "kind", "occurred_at"
+    )
     return {dedup_key(*row) for row in rows}
 
 
