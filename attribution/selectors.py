@@ -1,17 +1,41 @@
-"""Reads that feed the engine: a household's ledger and the project's policy versions."""
+"""Reads that feed the engine: households' ledgers and the project's policy versions.
+
+Every fact is found through the customer it is recorded on, so a household's ledger follows
+its members across merges; each kind of fact costs one query, whatever the number of
+households asked about.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from attribution.engine import decide, policy_at
-from attribution.facts import FollowUpFact, Ledger, PolicyFact, RegistrationFact, Verdict
-from attribution.models import PolicyVersion
+from attribution.facts import (
+    AssignmentFact,
+    CorrectionFact,
+    FollowUpFact,
+    Ledger,
+    LinkFact,
+    PendingClaimFact,
+    PolicyFact,
+    RegistrationFact,
+    Verdict,
+)
+from attribution.models import Assignment, PendingClaim, PolicyVersion
 from attribution.policy import Policy
-from customers.models import Customer, FollowUp, Household, Registration
+from customers.models import (
+    Correction,
+    Customer,
+    FollowUp,
+    Household,
+    HouseholdLink,
+    Registration,
+)
 from projects.models import Project
 
 User = get_user_model()
@@ -29,85 +53,37 @@ def policy_in_force(project: Project, at: datetime | None = None) -> Policy:
     return policy_at(policy_facts(project), at, at).policy
 
 
-REGISTRATION_FIELDS = (
-    "id",
-    "customer_id",
-    "consultant__username",
-    "kind",
-    "occurred_at",
-    "attributed_at",
-    "entered_at",
-    "valid",
-    "proxy",
-    "returning_unknown",
-    "quota_reached",
-    "mentioned_consultant__username",
-    "referrer_owner__username",
-    "referrer_present",
-    "declines_referrer_consultant",
-)
+# -- one function per kind of fact: (household ids) -> [(customer id, fact)] ----------------------
 
 
-def _registration_fact(row: tuple) -> RegistrationFact:
-    (
-        rid,
-        customer,
-        consultant,
-        kind,
-        occurred_at,
-        attributed_at,
-        entered_at,
-        valid,
-        proxy,
-        returning_unknown,
-        quota_reached,
-        mentioned,
-        referrer_owner,
-        referrer_present,
-        declines,
-    ) = row
-    return RegistrationFact(
-        id=rid,
-        customer=customer,
-        consultant=consultant,
-        kind=kind,
-        occurred_at=occurred_at,
-        attributed_at=attributed_at,
-        entered_at=entered_at,
-        valid=valid,
-        proxy=proxy,
-        returning_unknown=returning_unknown,
-        quota_reached=quota_reached,
-        mentioned=mentioned,
-        referrer_owner=referrer_owner,
-        referrer_present=referrer_present,
-        declines_referrer_consultant=declines,
-    )
-
-
-def ledgers_for(household_ids) -> dict[int, Ledger]:
-    """The ledgers of many households in a constant number of queries."""
-    ids = list(set(household_ids))
-    members = Customer.objects.filter(household_id__in=ids).values_list(
-        "id", "household_id", "origin_household_id"
-    )
-    household_of: dict[int, int] = {}
-    founders: dict[int, int] = {}
-    any_member: dict[int, int] = {}
-    for customer, household, origin in members:
-        household_of[customer] = household
-        any_member[household] = min(any_member.get(household, customer), customer)
-        if origin == household:
-            founders[household] = min(founders.get(household, customer), customer)
-    registrations: dict[int, list] = {h: [] for h in ids}
+def _registrations(ids) -> Iterable[tuple[int, RegistrationFact]]:
     rows = (
         Registration.objects.filter(customer__household_id__in=ids)
         .order_by("id")
-        .values_list(*REGISTRATION_FIELDS)
+        .values_list(
+            "id",
+            "customer_id",
+            "consultant__username",
+            "kind",
+            "occurred_at",
+            "attributed_at",
+            "entered_at",
+            "valid",
+            "proxy",
+            "returning_unknown",
+            "quota_reached",
+            "mentioned_consultant__username",
+            "referrer_owner__username",
+            "referrer_present",
+            "declines_referrer_consultant",
+            "first_visit",
+        )
     )
     for row in rows:
-        registrations[household_of[row[1]]].append(_registration_fact(row))
-    follow_ups: dict[int, list] = {h: [] for h in ids}
+        yield row[1], RegistrationFact(*row)
+
+
+def _follow_ups(ids) -> Iterable[tuple[int, FollowUpFact]]:
     rows = (
         FollowUp.objects.filter(customer__household_id__in=ids)
         .order_by("id")
@@ -121,13 +97,86 @@ def ledgers_for(household_ids) -> dict[int, Ledger]:
         )
     )
     for row in rows:
-        follow_ups[household_of[row[1]]].append(FollowUpFact(*row))
+        yield row[1], FollowUpFact(*row)
+
+
+def _links(ids) -> Iterable[tuple[int, LinkFact]]:
+    rows = HouseholdLink.objects.filter(customer__household_id__in=ids).values_list(
+        "id", "customer_id", "relative_id", "attributed_at", "entered_at"
+    )
+    for row in rows:
+        yield row[1], LinkFact(*row)
+
+
+def _corrections(ids) -> Iterable[tuple[int, CorrectionFact]]:
+    rows = Correction.objects.filter(
+        registration__customer__household_id__in=ids, void=True
+    ).values_list("id", "registration_id", "void", "entered_at", "registration__customer_id")
+    for cid, registration, void, entered_at, customer in rows:
+        yield customer, CorrectionFact(cid, registration, void, entered_at)
+
+
+def _pending_claims(ids) -> Iterable[tuple[int, PendingClaimFact]]:
+    rows = PendingClaim.objects.filter(customer__household_id__in=ids).values_list(
+        "id",
+        "customer_id",
+        "consultant__username",
+        "entered_at",
+        "decision__approve",
+        "decision__entered_at",
+    )
+    for row in rows:
+        yield row[1], PendingClaimFact(*row)
+
+
+def _assignments(ids) -> Iterable[tuple[int, AssignmentFact]]:
+    rows = Assignment.objects.filter(customer__household_id__in=ids).values_list(
+        "id", "customer_id", "rule", "consultant__username", "effective_at", "entered_at"
+    )
+    for row in rows:
+        yield row[1], AssignmentFact(*row)
+
+
+# Later kinds of facts (deals, disputes, channel visits) register here with their Ledger field.
+FACT_SOURCES: dict[str, Callable] = {
+    "registrations": _registrations,
+    "follow_ups": _follow_ups,
+    "links": _links,
+    "corrections": _corrections,
+    "pending_claims": _pending_claims,
+    "assignments": _assignments,
+}
+
+
+def _members(ids) -> tuple[dict[int, int], dict[int, int]]:
+    """Each customer's household, and each household's anchor: its first founding member."""
+    household_of: dict[int, int] = {}
+    founders: dict[int, int] = {}
+    any_member: dict[int, int] = {}
+    rows = Customer.objects.filter(household_id__in=ids).values_list(
+        "id", "household_id", "origin_household_id"
+    )
+    for customer, household, origin in rows:
+        household_of[customer] = household
+        any_member[household] = min(any_member.get(household, customer), customer)
+        if origin == household:
+            founders[household] = min(founders.get(household, customer), customer)
+    anchors = {h: founders.get(h) or any_member.get(h, 0) for h in ids}
+    return household_of, anchors
+
+
+def ledgers_for(household_ids) -> dict[int, Ledger]:
+    """The ledgers of many households in a constant number of queries."""
+    ids = list(set(household_ids))
+    household_of, anchors = _members(ids)
+    facts: dict[int, dict[str, list]] = {h: defaultdict(list) for h in ids}
+    for name, source in FACT_SOURCES.items():
+        for customer, fact in source(ids):
+            household = household_of.get(customer)
+            if household is not None:
+                facts[household][name].append(fact)
     return {
-        h: Ledger(
-            anchor=founders.get(h) or any_member.get(h, 0),
-            registrations=tuple(registrations[h]),
-            follow_ups=tuple(follow_ups[h]),
-        )
+        h: Ledger(anchor=anchors[h], **{name: tuple(items) for name, items in facts[h].items()})
         for h in ids
     }
 
@@ -136,16 +185,16 @@ def household_ledger(household: Household) -> Ledger:
     return ledgers_for([household.pk])[household.pk]
 
 
-def household_verdict(household: Household, at: datetime | None = None) -> Verdict:
-    return verdicts_for(household.project, [household.pk], at)[household.pk]
-
-
 def verdicts_for(project: Project, household_ids, at: datetime | None = None) -> dict[int, Verdict]:
     """The engine's answer for many households of one project, in constant queries."""
     at = at or timezone.now()
     policies = policy_facts(project)
     tz = project.tzinfo
     return {h: decide(ledger, policies, at, tz) for h, ledger in ledgers_for(household_ids).items()}
+
+
+def household_verdict(household: Household, at: datetime | None = None) -> Verdict:
+    return verdicts_for(household.project, [household.pk], at)[household.pk]
 
 
 def names_for(usernames) -> dict[str, str]:

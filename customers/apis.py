@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from attribution.explain import verdict_line, verdict_payload, verdict_usernames
+from attribution.explain import verdict_json, verdict_line, verdict_payload, verdict_usernames
 from attribution.selectors import household_verdict, names_for
 from customers import selectors, services
 from customers.models import (
@@ -19,7 +19,6 @@ from customers.models import (
     FollowUpChannel,
     Gender,
     Kind,
-    LookupLog,
     Registration,
     Relation,
 )
@@ -32,8 +31,7 @@ from salesoffice.errors import DomainError, NotFound, NotPermitted
 
 
 def attribution_for(household, tz, at=None) -> dict:
-    verdict = household_verdict(household, at)
-    return verdict_payload(verdict, tz, names_for(verdict_usernames(verdict)))
+    return verdict_json(household_verdict(household, at), tz)
 
 
 class RegistrationCreateApi(APIView):
@@ -196,14 +194,8 @@ class LookupApi(APIView):
             raise DomainError(
                 reason_text(exc.code), code=exc.code, fields={"phone": [reason_text(exc.code)]}
             ) from exc
-        now = timezone.now()
-        result = selectors.lookup_phone(project=project, phone=phone, viewer=request.user, at=now)
-        LookupLog.objects.create(
-            project=project,
-            phone_masked=mask_phone(phone),
-            customer=result.customer,
-            entered_at=now,
-            entered_by=request.user,
+        result = selectors.lookup_phone_logged(
+            project=project, phone=phone, viewer=request.user, at=timezone.now()
         )
         return Response(lookup_payload(result, phone, project))
 

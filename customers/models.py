@@ -175,6 +175,14 @@ class Registration(LedgerEvent):
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
     )
+    reception = models.OneToOneField(
+        "attribution.Reception",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registration",
+        help_text=_("The rotation's walk-in this registration completes."),
+    )
 
     class Meta:
         ordering = ["attributed_at", "id"]

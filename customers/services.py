@@ -6,12 +6,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attribution.selectors import policy_in_force
+from attribution.rotation import reception_for_registration
+from attribution.selectors import names_for, policy_in_force, verdicts_for
+from attribution.services import (
+    household_states_refresh,
+    lock_consultant,
+    quota_reached,
+    referrer_owner_at,
+)
 from customers.models import (
     Correction,
     Customer,
@@ -19,11 +27,13 @@ from customers.models import (
     Household,
     HouseholdLink,
     Registration,
+    Relation,
     TamperAttempt,
 )
 from customers.validity import attribution_time, phone_or_defect, registration_defects
 from projects.access import has_role, is_member
 from projects.models import Project
+from projects.notifications import notify
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotPermitted
 
@@ -47,6 +57,7 @@ class RegistrationInput:
     relation_kind: str = ""
     proxy: bool = False
     returning_unknown: bool = False
+    reception: int | None = None
     source: str = ""
     note: str = ""
     intent: dict[str, Any] = field(default_factory=dict)
@@ -70,8 +81,6 @@ def ensure_may_register_for(*, project: Project, consultant, acting_user) -> Non
 
 def receiving_staff(project: Project):
     """The staff who may receive customers: the project's consultants and managers."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(
@@ -121,7 +130,11 @@ def registration_create(
         customer = _customer_for(project, phone, data)
         relative = _customer_by_phone(project, data.relation_phone, warnings, "relative")
         referrer = _customer_by_phone(project, data.referrer_phone, warnings, "referrer")
+        lock_consultant(project, data.consultant)
         lock_households(customer and customer.household, relative and relative.household)
+        reception = reception_for_registration(
+            project=project, reception_id=data.reception, consultant=data.consultant, phone=phone
+        )
         now = timezone.now()
         policy = policy_in_force(project, now)
         defects = registration_defects(
@@ -131,11 +144,12 @@ def registration_create(
             occurred_at=data.occurred_at,
             now=now,
         )
+        attributed_at = attribution_time(data.occurred_at, now, policy.max_entry_delay_hours)
         registration = Registration.objects.create(
             project=project,
             kind=data.kind,
             occurred_at=data.occurred_at,
-            attributed_at=attribution_time(data.occurred_at, now, policy.max_entry_delay_hours),
+            attributed_at=attributed_at,
             entered_at=now,
             entered_by=acting_user,
             consultant=data.consultant,
@@ -158,6 +172,11 @@ def registration_create(
             source=data.source,
             note=data.note,
             intent=data.intent or {},
+            reception=reception,
+            # Facts that depend on other households are decided now and kept (A6, A9).
+            referrer_owner=referrer_owner_at(referrer, attributed_at) if not defects else None,
+            quota_reached=bool(customer and not defects)
+            and quota_reached(project=project, consultant=data.consultant, policy=policy, now=now),
         )
         if customer and relative and customer.pk != relative.pk:
             household_link(
@@ -168,6 +187,10 @@ def registration_create(
                 now=now,
                 acting_user=acting_user,
                 registration=registration,
+            )
+        elif customer:
+            household_states_refresh(
+                project=project, household_ids=[customer.household_id], now=now
             )
     return RegistrationResult(registration, warnings)
 
@@ -202,9 +225,13 @@ def household_link(
     registration=None,
     note: str = "",
 ) -> HouseholdLink:
-    """Join ``customer``'s household to ``relative``'s (A3): the older household absorbs."""
+    """Join ``customer``'s household to ``relative``'s (A3): the older household absorbs, and
+    a consultant whose claim the merge supersedes is told. Callers hold both households' locks."""
+    project = customer.project
+    households = {customer.household_id, relative.household_id}
+    before = verdicts_for(project, households, now)
     link = HouseholdLink.objects.create(
-        project=customer.project,
+        project=project,
         customer=customer,
         relative=relative,
         kind=kind,
@@ -214,14 +241,59 @@ def household_link(
         registration=registration,
         note=note,
     )
-    if customer.household_id != relative.household_id:
-        keep, absorbed = sorted([customer.household, relative.household], key=lambda h: h.pk)
+    keep = min(households)
+    if len(households) > 1:
+        absorbed = Household.objects.get(pk=max(households))
         for member in Customer.objects.filter(household=absorbed):
-            member.household = keep
+            member.household_id = keep
             member.save(update_fields=["household"])
-        absorbed.merged_into = keep
+        absorbed.merged_into_id = keep
         absorbed.save(update_fields=["merged_into"])
+        customer.household_id = relative.household_id = keep
+    after = household_states_refresh(project=project, household_ids=households, now=now)[keep]
+    _tell_superseded(project, before.values(), after, customer)
     return link
+
+
+def _tell_superseded(project: Project, before, after, customer: Customer) -> None:
+    superseded = {v.owner for v in before if v.is_live_claim} - {after.owner, None}
+    if not superseded:
+        return
+    users = get_user_model().objects.filter(username__in=superseded)
+    owner = names_for([after.owner]).get(after.owner, _("nobody"))
+    notify(
+        recipients=users,
+        kind="claim_superseded",
+        project=project,
+        params={"customer": customer.name, "owner": owner},
+        url=f"/customers/{customer.pk}/",
+    )
+
+
+def household_link_create(
+    *, customer: Customer, relative: Customer, kind: str, note: str = "", acting_user
+) -> HouseholdLink:
+    """A clerk or manager links two customers found to be one family or one company (A3)."""
+    if not has_role(acting_user, Role.CLERK, Role.MANAGER):
+        raise NotPermitted()
+    if customer.project_id != relative.project_id or customer.pk == relative.pk:
+        raise DomainError(_("Link two different customers of one project."), code="invalid_link")
+    if kind not in Relation.values:
+        raise DomainError(_("Unknown relation."), code="invalid", fields={"kind": [kind]})
+    with transaction.atomic():
+        lock_households(customer.household, relative.household)
+        customer.refresh_from_db()
+        relative.refresh_from_db()
+        now = timezone.now()
+        return household_link(
+            customer=customer,
+            relative=relative,
+            kind=kind,
+            at=now,
+            now=now,
+            acting_user=acting_user,
+            note=note,
+        )
 
 
 def follow_up_create(
@@ -240,7 +312,7 @@ def follow_up_create(
                 fields={"occurred_at": [_("In the future.")]},
             )
         policy = policy_in_force(customer.project, now)
-        return FollowUp.objects.create(
+        follow_up = FollowUp.objects.create(
             project=customer.project,
             customer=customer,
             consultant=consultant,
@@ -251,6 +323,10 @@ def follow_up_create(
             entered_at=now,
             entered_by=acting_user,
         )
+        household_states_refresh(
+            project=customer.project, household_ids=[customer.household_id], now=now
+        )
+    return follow_up
 
 
 CORRECTABLE_FIELDS = ("name", "gender")
@@ -268,17 +344,24 @@ def correction_create(
             _("A correction names what changes (name, gender, or void) and why."),
             code="invalid_correction",
         )
+    customer = registration.customer
     with transaction.atomic():
-        if registration.customer_id:
-            lock_households(registration.customer.household)
-        return Correction.objects.create(
+        if customer:
+            lock_households(customer.household)
+        now = timezone.now()
+        correction = Correction.objects.create(
             registration=registration,
             reason=reason.strip(),
             void=void,
             changes=changes,
-            entered_at=timezone.now(),
+            entered_at=now,
             entered_by=acting_user,
         )
+        if customer:
+            household_states_refresh(
+                project=registration.project, household_ids=[customer.household_id], now=now
+            )
+    return correction
 
 
 def tamper_attempt_record(*, target, action: str, channel: str, acting_user) -> TamperAttempt:

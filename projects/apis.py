@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attribution.selectors import policy_in_force
-from attribution.services import policy_version_create
+from attribution.services import consultant_depart, policy_version_create, staff_quota_set
 from projects import services
 from projects.access import project_for, projects_of, role_of
-from projects.models import Membership, Project
+from projects.models import Membership, Notification, Project
+from projects.notifications import render
 from projects.roles import Role
 from projects.services import ensure_may_manage_staff
 from salesoffice.api import LocalDateTimeField, in_zone, project_by_code
@@ -140,15 +142,85 @@ class StaffListCreateApi(APIView):
 
 
 class StaffDetailApi(APIView):
-    @extend_schema(responses={200: dict})
-    def get(self, request, username):
-        membership = (
-            Membership.objects.filter(
-                user__username=username, project__in=projects_of(request.user)
-            )
-            .select_related("user")
-            .first()
-        )
+    class InputSerializer(serializers.Serializer):
+        project = serializers.CharField(required=False)
+        claim_quota = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        active = serializers.BooleanField(required=False)
+
+    def membership(self, request, username, code=None) -> Membership:
+        memberships = Membership.objects.filter(
+            user__username=username, project__in=projects_of(request.user)
+        ).select_related("user", "project")
+        if code:
+            memberships = memberships.filter(project__code=code)
+        membership = memberships.first()
         if membership is None:
             raise NotFound(_("No such member of staff."))
+        return membership
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, username):
+        membership = self.membership(request, username, request.query_params.get("project"))
         return Response(staff_payload(membership.user, membership))
+
+    @extend_schema(request=InputSerializer, responses={200: dict})
+    def patch(self, request, username):
+        """A consultant's own quota (A9); ``active: false`` is a departure (A12)."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        membership = self.membership(request, username, values.get("project"))
+        user = membership.user
+        released = 0
+        if "claim_quota" in values:
+            staff_quota_set(
+                project=membership.project,
+                user=user,
+                claim_quota=values["claim_quota"],
+                acting_user=request.user,
+            )
+        if values.get("active") is False and user.is_active:
+            released = consultant_depart(user=user, acting_user=request.user)
+        elif values.get("active") is True and not user.is_active:
+            ensure_may_manage_staff(request.user, membership.project)
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        membership.refresh_from_db()
+        user.refresh_from_db()
+        return Response({**staff_payload(user, membership), "released": released})
+
+
+class NotificationListApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        mine = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+        unread = request.query_params.get("unread") in ("1", "true")
+        if unread:
+            mine = mine.filter(read_at__isnull=True)
+        return Response(
+            {
+                "unread": Notification.objects.filter(
+                    recipient=request.user, read_at__isnull=True
+                ).count(),
+                "results": [
+                    {
+                        "id": n.pk,
+                        "kind": n.kind,
+                        "text": render(n),
+                        "url": n.url,
+                        "created_at": n.created_at.isoformat(),
+                        "read": n.read_at is not None,
+                    }
+                    for n in mine[:100]
+                ],
+            }
+        )
+
+
+class NotificationReadApi(APIView):
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, pk=None):
+        mine = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+        if pk is not None:
+            mine = mine.filter(pk=pk)
+        return Response({"read": mine.update(read_at=timezone.now())})

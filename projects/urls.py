@@ -8,4 +8,11 @@ urlpatterns = [
     path("projects/<slug:code>/policy/", apis.ProjectPolicyApi.as_view(), name="api-policy"),
     path("staff/", apis.StaffListCreateApi.as_view(), name="api-staff"),
     path("staff/<str:username>/", apis.StaffDetailApi.as_view(), name="api-staff-detail"),
+    path("notifications/", apis.NotificationListApi.as_view(), name="api-notifications"),
+    path("notifications/read/", apis.NotificationReadApi.as_view(), name="api-notifications-read"),
+    path(
+        "notifications/<int:pk>/read/",
+        apis.NotificationReadApi.as_view(),
+        name="api-notification-read",
+    ),
 ]

@@ -14,6 +14,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("projects.urls")),
     path("", include("customers.urls")),
+    path("", include("attribution.urls")),
 ]
 
 urlpatterns = [

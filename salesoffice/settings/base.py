@@ -162,6 +162,12 @@ CELERY_IMPORTS = ("salesoffice.tasks",)
 CELERY_BEAT_SCHEDULE: dict = {
     # A line in the worker's log every minute: beat, the broker and the worker all work.
     "heartbeat": {"task": "salesoffice.tasks.ping", "schedule": 60.0},
+    # Attribution (DOMAIN.md §10): every job is idempotent, so a late or repeated run is harmless.
+    "lapse-claims": {"task": "attribution.lapse_claims", "schedule": 300.0},
+    "resolve-pending": {"task": "attribution.resolve_pending", "schedule": 300.0},
+    "flag-unregistered": {"task": "attribution.flag_unregistered", "schedule": 60.0},
+    "remind-lapsing": {"task": "attribution.remind_lapsing", "schedule": 3600.0},
+    "send-notification-emails": {"task": "projects.send_notification_emails", "schedule": 120.0},
 }
 
 # ------------------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""In-app notifications (also e-mailed): who is told what, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Notification, Project
+
+MESSAGES = {
+    "claim_lapsing": _("Your claim on %(customer)s lapses at the end of %(until)s: follow up."),
+    "claim_superseded": _(
+        "%(customer)s joined a household owned by %(owner)s; your claim is superseded (A3)."
+    ),
+    "claim_released": _("%(count)s households of %(consultant)s went to the pool (A12)."),
+    "household_assigned": _("%(customer)s is now yours (%(rule)s): %(reason)s"),
+    "household_taken_away": _("%(customer)s was moved to %(owner)s (%(rule)s): %(reason)s"),
+    "pending_claim_submitted": _("%(consultant)s claims pending customer %(customer)s."),
+    "pending_claim_decided": _("Your claim on %(customer)s was %(outcome)s."),
+    "reception_unregistered": _(
+        "A walk-in received by %(consultant)s at %(time)s was not registered in time."
+    ),
+    "dispute_opened": _("A dispute was opened on %(customer)s: %(reason)s"),
+    "dispute_ruled": _("The dispute on %(customer)s was ruled: %(owner)s owns it."),
+    "dispute_appealed": _("The ruling on %(customer)s was appealed."),
+    "payment_overdue": _("%(customer)s: %(amount)s due on %(due)s is overdue."),
+    "ticket_overdue": _("Ticket %(number)s is past its deadline."),
+    "follow_up_due": _("After-handover visit due for %(customer)s."),
+    "daily_summary": _("Today: %(visits)s visits, %(calls)s calls, %(unregistered)s unregistered."),
+}
+
+
+def render(notification: Notification) -> str:
+    template = MESSAGES.get(notification.kind)
+    if template is None:
+        return notification.kind
+    try:
+        return str(template) % notification.params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    params: dict | None = None,
+    project: Project | None = None,
+    url: str = "",
+    key: str | None = None,
+) -> None:
+    """One notification per recipient; with ``key`` a second call for the same event adds
+    nothing (scheduled jobs may run twice). E-mails go out after the transaction commits."""
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=user,
+            project=project,
+            kind=kind,
+            params=params or {},
+            url=url,
+            key=f"{key}:{user.pk}" if key else None,
+            created_at=now,
+        )
+        for user in {u.pk: u for u in recipients if u is not None}.values()
+    ]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    transaction.on_commit(_send_emails_later)
+
+
+def notify_many(rows: list[Notification]) -> None:
+    """Prepared notifications in one statement (jobs build them set-wise)."""
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        transaction.on_commit(_send_emails_later)
+
+
+def _send_emails_later() -> None:
+    from projects.tasks import send_notification_emails
+
+    send_notification_emails.delay()
+
+
+def managers_of(project: Project):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        memberships__project=project, groups__name="manager", is_active=True
+    )
