@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -128,19 +127,27 @@ def _csv_cells(content: bytes) -> Iterator[Sequence[Any]]:
         except UnicodeDecodeError as exc:
             raise unreadable(_("The file is neither a UTF-8 CSV nor an XLSX workbook.")) from exc
     dialect = csv.excel_tab if "\t" in text.split("\n", 1)[0] else csv.excel
-    return csv.reader(io.StringIO(text), dialect)
+    try:
+        yield from csv.reader(io.StringIO(text), dialect)
+    except csv.Error as exc:
+        raise unreadable(_("The file is not a readable CSV.")) from exc
 
 
 def _xlsx_cells(content: bytes) -> Iterator[Sequence[Any]]:
+    """The first sheet's rows, read lazily (a huge file stops at MAX_ROWS, not in memory)."""
     from openpyxl import load_workbook
 
+    # A damaged workbook fails in zipfile, the XML parser or openpyxl itself: all mean the same.
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-        workbook.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
+    except Exception as exc:
         raise unreadable(_("The file is not a readable XLSX workbook.")) from exc
-    return iter(rows)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except Exception as exc:
+        raise unreadable(_("The file is not a readable XLSX workbook.")) from exc
+    finally:
+        workbook.close()
 
 
 def rows_from_cells(cells: Iterable[Sequence[Any]]) -> list[SheetRow]:
@@ -745,11 +752,18 @@ def report_xlsx(batch: ImportBatch) -> bytes:
         values = row.get("input") or {}
         status = STATUS_WORDS.get(row["status"], lambda s=row["status"]: s)()
         reasons = "; ".join(e["message"] for e in row.get("errors", []))
-        cells = [values.get(c, "") for c in COLUMNS]
+        cells = [as_text_cell(values.get(c, "")) for c in COLUMNS]
         sheet.append(
             [row["row"], *cells, status, row["registration"], row.get("customer"), reasons]
         )
     return _workbook_bytes(workbook)
+
+
+def as_text_cell(value: Any) -> Any:
+    # What a clerk typed must never become a formula in the downloaded report.
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return "'" + value
+    return value
 
 
 def _workbook_bytes(workbook) -> bytes:

@@ -182,3 +182,11 @@ class TestSheetPageAndFiles:
         assert rows[2][-1]  # the reason, in words
         client.force_login(alice)
         assert client.get(f"/p/HX01/sheet/{batch}/report.xlsx").status_code == 403
+
+    def test_what_the_clerk_typed_never_becomes_a_formula_in_the_report(self, api, client, clara):
+        line = sheet_line(1)
+        line[7] = "=HYPERLINK(1)"
+        batch = upload(api(clara), csv_bytes([line])).json()["batch"]
+        client.force_login(clara)
+        rows = workbook_rows(client.get(f"/p/HX01/sheet/{batch}/report.xlsx").content)
+        assert rows[1][8] == "'=HYPERLINK(1)"

@@ -5,6 +5,7 @@ clara the clerk enters the evening's sheets; alice (王芳) and bob (李强) are
 
 import io
 import threading
+import zipfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -164,6 +165,20 @@ class TestParseSheet:
             parse_sheet(content, "sheet.xlsx" if content.startswith(b"PK") else "sheet.csv")
         assert caught.value.code == "unreadable_sheet"
         assert caught.value.status_code == 400
+
+    def test_a_zip_that_is_no_workbook_is_unreadable(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("hello.txt", "not a workbook")
+        with pytest.raises(DomainError) as caught:
+            parse_sheet(buffer.getvalue(), "sheet.xlsx")
+        assert caught.value.code == "unreadable_sheet"
+
+    def test_a_sheet_over_the_limit_is_refused(self, monkeypatch):
+        monkeypatch.setattr(imports, "MAX_ROWS", 3)
+        with pytest.raises(DomainError) as caught:
+            parse_sheet(xlsx_bytes([sheet_line(n) for n in range(5)]), "sheet.xlsx")
+        assert caught.value.code == "sheet_too_large"
 
     def test_the_template_reads_back(self):
         [row] = parse_sheet(imports.template_xlsx(), "template.xlsx")
