@@ -1,16 +1,24 @@
 """Server-rendered pages; the front desk, daily sheet and customer page are built on these."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from customers import sheet_views
-from projects.access import project_for
+from attribution.selectors import household_verdict
+from customers import selectors, services, sheet_views
+from customers.desk_forms import FollowUpForm
+from customers.page_presenters import timeline, verdict_card
+from customers.pages import DESK_ROLES, render_local
+from projects.access import has_role, is_member
+from salesoffice.errors import DomainError
 
-
-@login_required
-def desk(request, code):
-    project = project_for(request.user, code)
-    return render(request, "customers/desk.html", {"project": project})
+BODY = "customers/partials/customer_body.html"
+# Who records contacts with customers: the desk's people (the service checks for whom).
+FOLLOW_UP_ROLES = DESK_ROLES
 
 
 @login_required
@@ -19,6 +27,90 @@ def sheet(request, code):
     return render(request, "customers/sheet.html", sheet_views.sheet_context(project))
 
 
+def visible_customer(request, pk: int):
+    """The customer with their timeline and verdict, or 404 for whoever may not see them (§11)."""
+    customer = selectors.customer_with_timeline(pk)
+    if customer is None or not is_member(request.user, customer.project):
+        raise Http404
+    verdict = household_verdict(customer.household)
+    if not selectors.may_see_in_full(request.user, customer, verdict):
+        raise Http404
+    return customer, verdict
+
+
+def follow_up_form(request, customer, verdict, data=None) -> FollowUpForm | None:
+    if not has_role(request.user, *FOLLOW_UP_ROLES):
+        return None
+    return FollowUpForm(
+        data, project=customer.project, user=request.user, owner_username=verdict.owner
+    )
+
+
+def customer_context(request, customer, verdict, form=None, notice: str = "") -> dict:
+    project = customer.project
+    return {
+        "customer": customer,
+        "card": verdict_card(
+            customer=customer,
+            verdict=verdict,
+            full_view=True,
+            viewer=request.user,
+            tz=project.tzinfo,
+        ),
+        "members": list(customer.household.members.all()),
+        "timeline": timeline(customer, selectors.household_links_of(customer)),
+        "form": form or follow_up_form(request, customer, verdict),
+        "notice": notice,
+    }
+
+
 @login_required
+@require_GET
 def customer_page(request, pk):
-    return render(request, "customers/customer.html", {})
+    customer, verdict = visible_customer(request, pk)
+    context = customer_context(request, customer, verdict)
+    return render_local(request, customer.project, "customers/customer.html", context)
+
+
+@login_required
+@require_POST
+def customer_follow_up(request, pk):
+    """跟进 from the customer page; the page's body comes back with the verdict it led to."""
+    customer, verdict = visible_customer(request, pk)
+    form = follow_up_form(request, customer, verdict, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if not form.is_valid():
+        return _body(request, customer_context(request, customer, verdict, form=form))
+    try:
+        follow_up = services.follow_up_create(
+            customer=customer,
+            consultant=form.acting_consultant(),
+            occurred_at=timezone.now(),
+            channel=form.cleaned_data["channel"],
+            note=form.cleaned_data["note"].strip(),
+            acting_user=request.user,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return _body(request, customer_context(request, customer, verdict, form=form))
+    if not request.htmx:
+        return redirect("customer", pk=customer.pk)
+    customer, verdict = visible_customer(request, pk)
+    return _body(
+        request,
+        customer_context(request, customer, verdict, notice=follow_up_notice(follow_up, verdict)),
+    )
+
+
+def _body(request, context: dict):
+    """htmx swaps the page's body in place; a plain form post gets the whole page."""
+    template = BODY if request.htmx else "customers/customer.html"
+    return render_local(request, context["customer"].project, template, context)
+
+
+def follow_up_notice(follow_up, verdict) -> str:
+    """Only the owner's contacts keep a claim alive (A2): say so rather than let them guess."""
+    if verdict.owner == follow_up.consultant.username:
+        return _("Follow-up saved; it keeps the customer's protection alive.")
+    return _("Follow-up saved. Only the owner's follow-ups extend the protection.")
