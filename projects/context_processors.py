@@ -25,16 +25,23 @@ NAV_ITEMS = (
 )
 
 HOME_BY_ROLE = {
+    Role.CONSULTANT: "desk",
     Role.CLERK: "sheet",
+    Role.MANAGER: "desk",
 }
 
 
-def home_url_for(user, project) -> str:
-    name = HOME_BY_ROLE.get(role_of(user), "desk")
-    return reverse(name, kwargs={"code": project.code})
+def home_url_for(user, project) -> str | None:
+    """The first page of the user's role, or None while their role has no page yet."""
+    name = HOME_BY_ROLE.get(role_of(user))
+    return reverse(name, kwargs={"code": project.code}) if name else None
 
 
 def current_project(request):
+    # Set by a page whose URL names no project (the customer page) to the one it shows.
+    chosen = getattr(request, "current_project", None)
+    if chosen is not None:
+        return chosen
     match = getattr(request, "resolver_match", None)
     code = match.kwargs.get("code") if match else None
     projects = projects_of(request.user)
@@ -62,5 +69,6 @@ def navigation(request) -> dict:
         "current_project": project,
         "nav_items": items,
         "user_role": role,
+        "user_role_label": Role(role).label if role else "",
         "user_projects": projects_of(user),
     }

@@ -12,7 +12,10 @@ def home(request):
     project = projects_of(request.user).first()
     if project is None:
         return render(request, "no_project.html")
-    return redirect(home_url_for(request.user, project))
+    url = home_url_for(request.user, project)
+    if url is None:
+        return render(request, "no_project.html", {"no_page_for_role": True})
+    return redirect(url)
 
 
 def healthz(request):
