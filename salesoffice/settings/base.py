@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several serializers have a "kind" of relation: one enum, named, rather than a hash.
+    "ENUM_NAME_OVERRIDES": {"RelationEnum": "customers.models.Relation"},
 }
 
 # ------------------------------------------------------------------------------
