@@ -1,0 +1,140 @@
+"""The production topology (Dockerfile, docker-compose.yml, .env.example) and its settings.
+
+Docker does not run where the suite runs: the files are checked as data, the settings by
+Django's own deployment check with the documented variables.
+"""
+
+import importlib.util
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APP_SERVICES = ("web", "worker", "beat")
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {key.strip(): value for key, value in pairs}
+
+
+def settings_variables() -> set[str]:
+    """Every environment variable the settings read (dj-database-url reads DATABASE_URL)."""
+    source = "".join(p.read_text() for p in (ROOT / "salesoffice" / "settings").glob("*.py"))
+    read = set(re.findall(r'os\.environ(?:\.get\(|\[)\s*"([A-Z][A-Z0-9_]*)"', source))
+    return read | {"DATABASE_URL"}
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """The documented variables, with a real secret key instead of the placeholder."""
+    env = {k: v for k, v in os.environ.items() if k not in env_example()}
+    env.update(env_example(), DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    env.update(DJANGO_SETTINGS_MODULE="salesoffice.settings.production", **overrides)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_every_service_is_health_checked_and_waits_for_healthy_dependencies():
+    services = compose()["services"]
+
+    assert set(services) == {"postgres", "redis", *APP_SERVICES}
+    assert services["postgres"]["image"].split(":")[1] in ("15", "16")
+    for name, service in services.items():
+        assert service["healthcheck"]["test"], name
+        for dependency in service.get("depends_on", {}).values():
+            assert dependency == {"condition": "service_healthy"}, name
+    assert set(services["web"]["depends_on"]) == {"postgres", "redis"}
+
+
+def test_web_migrates_before_gunicorn_and_the_worker_and_beat_run_celery():
+    services = compose()["services"]
+
+    web = " ".join(services["web"]["command"])
+    assert web.index("manage.py migrate") < web.index("gunicorn salesoffice.wsgi")
+    assert "/healthz/" in (ROOT / "docker" / "healthcheck.py").read_text()
+    assert services["worker"]["command"][:4] == ["celery", "-A", "salesoffice", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "salesoffice", "beat"]
+    for name in APP_SERVICES:
+        assert services[name]["env_file"] == ".env", name
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    documented = env_example()
+
+    assert settings_variables() - set(documented) == set()
+    assert documented["DATABASE_URL"].startswith("postgres://")
+    assert documented["REDIS_URL"].startswith("redis://")
+
+
+def test_the_image_is_slim_bookworm_with_the_pdf_libraries_and_runs_unprivileged():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert re.search(r"^FROM python:3\.11-slim-bookworm$", dockerfile, re.M)
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-noto-cjk"):
+        assert package in dockerfile
+    assert "pip install ." in dockerfile
+    assert "collectstatic --noinput" in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.M)
+    assert users and users[-1] not in ("root", "0")
+    assert ".venv" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_the_deployment_check_is_clean_with_the_documented_variables():
+    done = manage(production_env(), "check", "--deploy", "--fail-level", "WARNING")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+def test_production_settings_refuse_to_load_without_a_required_variable(missing):
+    env = production_env()
+    del env[missing]
+
+    done = manage(env, "check")
+
+    assert done.returncode != 0
+    assert f"{missing} must be set in production" in done.stderr
+
+
+def load_healthcheck():
+    spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "docker" / "healthcheck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("allowed", "host"),
+    [
+        ("crm.example.com,www.example.com", "crm.example.com"),
+        (".example.com", "example.com"),
+        ("*", "localhost"),
+    ],
+)
+def test_the_web_health_check_asks_for_a_host_the_site_allows(monkeypatch, allowed, host):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", allowed)
+
+    assert load_healthcheck().allowed_host() == host
