@@ -38,8 +38,9 @@ def settings_variables() -> set[str]:
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    """The documented variables, with a real secret key instead of the placeholder."""
-    env = {k: v for k, v in os.environ.items() if k not in env_example()}
+    """The documented variables, with a real secret key instead of the placeholder, and nothing
+    of the test run's own environment (conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, for one)."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update(env_example(), DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     env.update(DJANGO_SETTINGS_MODULE="salesoffice.settings.production", **overrides)
     return env
