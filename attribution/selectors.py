@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from attribution.engine import decide, policy_at
@@ -26,7 +27,7 @@ from attribution.facts import (
     RegistrationFact,
     Verdict,
 )
-from attribution.models import Assignment, PendingClaim, PolicyVersion
+from attribution.models import Assignment, HouseholdState, PendingClaim, PolicyVersion
 from attribution.policy import Policy
 from customers.models import (
     Correction,
@@ -203,3 +204,47 @@ def names_for(usernames) -> dict[str, str]:
         return {}
     rows = User.objects.filter(username__in=wanted).values_list("username", "first_name")
     return {username: first or username for username, first in rows}
+
+
+# -- lists, from the materialised status (the expiry is in every condition, so a claim past
+# its last second leaves "my customers" and joins the pool before the lapse job runs) ---------
+
+LIVE = ("active", "disputed")
+
+
+def _first_member(field: str) -> Subquery:
+    return Subquery(
+        Customer.objects.filter(household=OuterRef("household")).order_by("id").values(field)[:1]
+    )
+
+
+def _with_customer(states):
+    return states.annotate(
+        customer_id=_first_member("id"),
+        customer_name=_first_member("name"),
+        customer_phone=_first_member("phone"),
+    )
+
+
+def live_states(*, project: Project, consultant, now: datetime):
+    return HouseholdState.objects.filter(
+        project=project, owner=consultant, status__in=LIVE, expires_at__gte=now
+    )
+
+
+def claims_of(*, project: Project, consultant, now: datetime):
+    """A consultant's live claims, the first to lapse first."""
+    states = live_states(project=project, consultant=consultant, now=now)
+    return _with_customer(states).order_by("expires_at", "household_id")
+
+
+def pool_of(*, project: Project, now: datetime):
+    """Households in the public pool, including claims lapsed since the last job run."""
+    states = HouseholdState.objects.filter(project=project).filter(
+        Q(status="pool") | Q(status__in=LIVE, expires_at__lt=now)
+    )
+    return (
+        _with_customer(states)
+        .select_related("owner", "last_owner")
+        .order_by("-since", "-household_id")
+    )

@@ -23,7 +23,7 @@ from attribution.models import (
     PolicyVersion,
 )
 from attribution.policy import Policy, PolicyError, build_policy
-from attribution.selectors import household_verdict, policy_in_force, verdicts_for
+from attribution.selectors import household_verdict, live_states, policy_in_force, verdicts_for
 from attribution.windows import day_bounds, local_day, window_end
 from customers.models import Customer, Household
 from projects.access import has_role, is_member
@@ -128,9 +128,7 @@ def household_states_refresh(*, project: Project, household_ids, now: datetime |
 
 
 def live_claims_count(*, project: Project, consultant, now: datetime) -> int:
-    return HouseholdState.objects.filter(
-        project=project, owner=consultant, status__in=LIVE, expires_at__gte=now
-    ).count()
+    return live_states(project=project, consultant=consultant, now=now).count()
 
 
 def claim_quota(*, project: Project, consultant, policy: Policy) -> int | None:

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.access import projects_of, role_of
+from projects.models import Notification
 from projects.roles import Role
 
 
@@ -22,6 +23,8 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("desk", _("Front desk"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
     NavItem("sheet", _("Daily sheet"), (Role.CLERK, Role.MANAGER)),
+    NavItem("my-customers", _("My customers"), (Role.CONSULTANT,)),
+    NavItem("pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
 )
 
 HOME_BY_ROLE = {
@@ -50,6 +53,10 @@ def current_project(request):
     return projects.first()
 
 
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -65,6 +72,14 @@ def navigation(request) -> dict:
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": item.label, "name": item.url_name})
+    items.append(
+        {
+            "url": reverse("notifications"),
+            "label": _("Notifications"),
+            "name": "notifications",
+            "badge": unread_count(user),
+        }
+    )
     return {
         "current_project": project,
         "nav_items": items,

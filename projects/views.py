@@ -1,0 +1,28 @@
+"""Pages of the projects app: a person's notifications."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from projects.models import Notification
+from projects.notifications import render as render_text
+
+
+@login_required
+@require_GET
+def notifications(request):
+    mine = Notification.objects.filter(recipient=request.user).select_related("project")
+    page = Paginator(mine.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    rows = [{"n": n, "text": render_text(n)} for n in page]
+    return render(request, "projects/notifications.html", {"page": page, "rows": rows})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("notifications")
