@@ -208,3 +208,36 @@ def build_policy(
     if errors:
         raise PolicyError(errors)
     return Policy(**cleaned)
+
+
+# What each parameter means, for the people who set them (shown next to each field).
+PARAMETER_HELP: dict[str, str] = {
+    "follow_up_window_days": "W: a contact on local day D keeps the claim alive to the end of "
+    "day D + W (4, 7 or 10 in the seeds).",
+    "calls_establish_claim": "Whether a first call (来电) starts a claim like a visit does; "
+    "if not, calls are kept and only the owner's later calls count as contacts.",
+    "max_entry_delay_hours": "A registration entered within this many hours keeps its real "
+    "time; later ones count from when they were entered (nobody backdates).",
+    "same_day_collision": "'first': the earlier registration of the day wins; 'manager': two "
+    "consultants registering one household the same day is a dispute for the manager.",
+    "pending_claim_days": "How long a returning visitor nobody can place stays pending for "
+    "claims (A4) before the registrant gets them.",
+    "post_deal_dispute_days": "Disputes opened later than this after the first subscription "
+    "are refused: the closer keeps it (A8).",
+    "mention_grants_claim": "Whether naming a consultant gives them a household nobody owns (A5).",
+    "family_relations": "Relations that join customers into one household (A3).",
+    "claim_quota": "Live claims a consultant may hold (A9); empty for no limit. A manager can "
+    "set a consultant's own quota.",
+    "channel_report_valid_days": "How long a channel's report (报备) waits for the visit (A13).",
+    "channel_visit_protection_days": "How long a confirmed channel visit protects the channel.",
+    "channel_phone_visible": "Phone digits a channel agent reports, 'first+last' (e.g. 3+4).",
+    "registration_deadline_minutes": "A walk-in received by the rotation must be registered "
+    "within this time, or it is flagged unregistered (未登记).",
+    "pool_daily_take_limit": "Households a consultant may take from the pool per day; empty "
+    "for no limit (A14).",
+    "pool_retake_cooldown_days": "Days during which whoever let a claim lapse cannot win it "
+    "back (A14); 0 for none.",
+    "splits": "Commission shares in percent (section 6): owner_absent_taker_percent, "
+    "helper_percent, complaint_reassignment_percent.",
+    "penalties": "Fines in yuan per violation kind (section 7).",
+}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from attribution.facts import Verdict
 from attribution.explain import verdict_payload, verdict_usernames
+from attribution.facts import Verdict
 from attribution.selectors import names_for
 from customers.models import Customer, Registration
 from customers.validity import reason_text
