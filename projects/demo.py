@@ -27,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from attribution import jobs
 from customers.models import Customer, FollowUp, HouseholdLink, Registration
 from customers.services import RegistrationInput, follow_up_create, registration_create
 from projects.models import Project
@@ -445,6 +446,13 @@ def staff_create_all(*, project: Project, admin, password_hash: str, joined: dat
     return users
 
 
+def scheduled_jobs_catch_up(now: datetime) -> None:
+    """What beat would have done during the month: claims that ended since their last contact
+    are in the pool today, and pending periods that ended are decided."""
+    jobs.claims_lapse(now=now)
+    jobs.pending_resolve(now=now)
+
+
 def demo_project() -> Project | None:
     return Project.objects.filter(code=PROJECT_CODE).first()
 
@@ -476,22 +484,24 @@ def seed_demo(*, now: datetime | None = None, seed: int = SEED) -> SeedResult:
     # The project and its staff exist the day before the first visitor.
     opened = steps[0].entered_at - timedelta(days=1)
     password_hash = make_password(PASSWORD)
-    with simulated_clock(opened) as clock, transaction.atomic():
-        admin = admin_create(password_hash)
-        project = project_create(
-            code=PROJECT_CODE,
-            name=PROJECT_NAME,
-            timezone=PROJECT_TIMEZONE,
-            company_name=COMPANY_NAME,
-            policy={"preset": POLICY_PRESET},
-            acting_user=admin,
-        )
-        users = staff_create_all(
-            project=project, admin=admin, password_hash=password_hash, joined=opened
-        )
-        for step in steps:
-            clock.set(step.entered_at)
-            step.apply(project, users)
+    with transaction.atomic():
+        with simulated_clock(opened) as clock:
+            admin = admin_create(password_hash)
+            project = project_create(
+                code=PROJECT_CODE,
+                name=PROJECT_NAME,
+                timezone=PROJECT_TIMEZONE,
+                company_name=COMPANY_NAME,
+                policy={"preset": POLICY_PRESET},
+                acting_user=admin,
+            )
+            users = staff_create_all(
+                project=project, admin=admin, password_hash=password_hash, joined=opened
+            )
+            for step in steps:
+                clock.set(step.entered_at)
+                step.apply(project, users)
+        scheduled_jobs_catch_up(now)
     return SeedResult(created=True, counts=demo_counts(project))
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from attribution.models import PolicyVersion
+from attribution.models import HouseholdState, PolicyVersion
 from customers.models import Customer, FollowUp, Household, HouseholdLink, Registration
 from customers.phones import CN_MOBILE, normalise_phone
 from projects import demo
@@ -99,6 +99,10 @@ def test_the_demo_month_is_300_customers_with_families_visits_calls_and_follow_u
     assert families.annotate(n=Count("members")).filter(n__gt=1).count() == demo.FAMILY_COUNT
     kinds = set(HouseholdLink.objects.values_list("kind", flat=True))
     assert kinds == {"spouse", "parent"}
+    # Caught up with today: claims without a contact for a week are in the pool.
+    states = set(HouseholdState.objects.values_list("status", flat=True))
+    assert {"active", "pool"} <= states
+    assert not HouseholdState.objects.filter(status="active", expires_at__lt=now).exists()
 
 
 @pytest.mark.django_db
