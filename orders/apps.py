@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
     name = "orders"
+    verbose_name = _("Units, deals and payments")
+
+    def ready(self) -> None:
+        from attribution.selectors import FACT_SOURCES
+        from orders.facts import deal_facts
+
+        FACT_SOURCES["deals"] = deal_facts

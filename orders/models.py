@@ -1,0 +1,133 @@
+"""Units (房源) and the deals on them. A subscription (认购) is a ledger event: it locks the
+household's attribution (A8); a cancellation (退订) is another event, never an edit."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.ledger import LedgerEvent
+from projects.models import Project
+
+
+class UnitStatus(models.TextChoices):
+    AVAILABLE = "available", _("Available")
+    RESERVED = "reserved", _("Reserved")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    CONTRACTED = "contracted", _("Contracted")
+    PAID_OFF = "paid_off", _("Paid off")
+    HANDED_OVER = "handed_over", _("Handed over")
+
+
+class Unit(models.Model):
+    """One sellable unit: building 栋, unit 单元, floor 层, room 室."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="units")
+    building = models.CharField(_("building"), max_length=20)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    floor = models.IntegerField(_("floor"), null=True, blank=True)
+    room = models.CharField(_("room"), max_length=20)
+    layout = models.CharField(_("layout"), max_length=40, blank=True)
+    area = models.DecimalField(_("area (m²)"), max_digits=8, decimal_places=2)
+    list_price = models.DecimalField(_("list price"), max_digits=14, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=12, choices=UnitStatus.choices, default=UnitStatus.AVAILABLE
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "building", "unit", "room"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "building", "unit", "room"], name="unit_unique_address"
+            ),
+            models.CheckConstraint(condition=models.Q(area__gt=0), name="unit_area_positive"),
+            models.CheckConstraint(
+                condition=models.Q(list_price__gte=0), name="unit_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = f"{self.unit}单元" if self.unit else ""
+        return f"{self.building}栋{unit}{self.room}"
+
+
+class Subscription(LedgerEvent):
+    """认购 with a deposit (定金): the deal that locks attribution (A8) and decides commission."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="subscriptions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="subscriptions")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        help_text=_("Who took the subscription (the closer)."),
+    )
+    price = models.DecimalField(_("agreed price"), max_digits=14, decimal_places=2)
+    deposit = models.DecimalField(_("deposit"), max_digits=14, decimal_places=2)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    attributed_at = models.DateTimeField(_("attribution time"))
+    owner_absent = models.BooleanField(_("owner absent"), default=False)
+    deposit_only = models.BooleanField(_("deposit only (obligation reception)"), default=False)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assisted_subscriptions",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(deposit__gt=0), name="deposit_positive"),
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="price_positive"),
+        ]
+        indexes = [models.Index(fields=["customer", "attributed_at"], name="subscription_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.customer}"
+
+
+class SubscriptionCancellation(LedgerEvent):
+    """退订 / 退房: the unit returns to available, the subscription stays as it was."""
+
+    subscription = models.OneToOneField(
+        Subscription, on_delete=models.PROTECT, related_name="cancellation"
+    )
+    occurred_at = models.DateTimeField(_("occurred at"))
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cancellation")
+        verbose_name_plural = _("cancellations")
+
+    def __str__(self) -> str:
+        return f"{self.subscription} cancelled"
+
+
+class UnitHold(models.Model):
+    """The live subscription holding a unit. The one-to-one on ``unit`` is the database's
+    guarantee that a unit is never subscribed twice; a cancellation removes the hold."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="hold")
+    subscription = models.OneToOneField(Subscription, on_delete=models.PROTECT, related_name="hold")
+    held_since = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("unit hold")
+        verbose_name_plural = _("unit holds")
+
+    def __str__(self) -> str:
+        return f"{self.unit} held by {self.subscription_id}"

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "projects",
     "customers",
     "attribution",
+    "channels",
+    "disputes",
     "orders",
     "handover",
     "aftersales",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    """渠道报备: channel agents' reports, visit confirmations and agreements (A13)."""
+
+    name = "channels"
+    verbose_name = _("Channels")
