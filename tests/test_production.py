@@ -120,6 +120,13 @@ def test_production_settings_refuse_to_load_without_a_required_variable(missing)
     assert f"{missing} must be set in production" in done.stderr
 
 
+def test_the_demo_refuses_to_seed_a_production_database():
+    done = manage(production_env(), "seed_demo")
+
+    assert done.returncode != 0
+    assert "published password" in done.stderr
+
+
 def load_healthcheck():
     spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "docker" / "healthcheck.py")
     module = importlib.util.module_from_spec(spec)

@@ -1,8 +1,11 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from projects import demo
+
+PRODUCTION_SETTINGS = "salesoffice.settings.production"
 
 
 class Command(BaseCommand):
@@ -12,6 +15,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE == PRODUCTION_SETTINGS:
+            # The demo accounts, a superuser among them, share a password printed in the README.
+            raise CommandError("seed_demo creates accounts with a published password: not here.")
         started = time.monotonic()
         result = demo.seed_demo()
         counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
