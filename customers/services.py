@@ -31,6 +31,8 @@ from customers.models import (
     TamperAttempt,
 )
 from customers.validity import attribution_time, phone_or_defect, registration_defects
+from disputes.models import DisputeKind
+from disputes.services import dispute_open
 from projects.access import has_role, is_member
 from projects.models import Project
 from projects.notifications import notify
@@ -189,10 +191,29 @@ def registration_create(
                 registration=registration,
             )
         elif customer:
-            household_states_refresh(
+            verdicts = household_states_refresh(
                 project=project, household_ids=[customer.household_id], now=now
             )
+            _open_same_day_collision(registration, verdicts[customer.household_id], acting_user)
     return RegistrationResult(registration, warnings)
+
+
+def _open_same_day_collision(registration: Registration, verdict, acting_user) -> None:
+    """A1 with ``same_day_collision = manager``: two consultants the same day → the manager."""
+    collided = any(
+        item.rule == "A1" and item.params.get("collision") and item.event.id == registration.pk
+        for item in verdict.basis
+    )
+    if not collided:
+        return
+    dispute_open(
+        household=registration.customer.household,
+        claimant=registration.consultant,
+        reason=_("Registered the same day by two consultants."),
+        acting_user=acting_user,
+        kind=DisputeKind.SAME_DAY,
+        registration=registration,
+    )
 
 
 def _customer_for(project: Project, phone: str, data: RegistrationInput) -> Customer | None:

@@ -7,3 +7,9 @@ class DisputesConfig(AppConfig):
 
     name = "disputes"
     verbose_name = _("Disputes and discipline")
+
+    def ready(self) -> None:
+        from attribution.selectors import FACT_SOURCES
+        from disputes.facts import dispute_facts
+
+        FACT_SOURCES["disputes"] = dispute_facts
