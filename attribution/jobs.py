@@ -90,7 +90,10 @@ def lapse_reminders(*, now: datetime) -> int:
 def receptions_flag_unregistered(*, now: datetime) -> list[int]:
     """Walk-ins not registered by their deadline are flagged (未登记) and managers told."""
     overdue = Reception.objects.filter(
-        flagged_at__isnull=True, register_by__lt=now, registration__isnull=True
+        flagged_at__isnull=True,
+        register_by__lt=now,
+        registration__isnull=True,
+        recorded_for__isnull=True,
     )
     found = list(overdue.select_related("project", "consultant"))
     if not found:

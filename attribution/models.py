@@ -209,6 +209,16 @@ class Reception(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     flagged_at = models.DateTimeField(_("flagged unregistered at"), null=True, blank=True)
+    # Registrations are append-only, so a reception recorded after the fact for an existing
+    # registration (the desk forgot to receive the walk-in) is linked from this side.
+    recorded_for = models.OneToOneField(
+        "customers.Registration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorded_reception",
+        help_text=_("The registration this reception was recorded for after the fact."),
+    )
     history = HistoricalRecords()
 
     class Meta:
