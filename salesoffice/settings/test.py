@@ -12,6 +12,16 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
 if not os.environ.get("REDIS_URL"):
     raise ImproperlyConfigured("Tests run with Redis: use `make test`, or set REDIS_URL.")
 
+# Each xdist worker gets its own Redis database: clearing the cache between tests (a FLUSHDB)
+# must not wipe another worker's throttle counters.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{int(_worker or 0) + 1}",
+    }
+}
+
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-use-only-1234567890"
 ALLOWED_HOSTS = ["*"]
