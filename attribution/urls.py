@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attribution import apis
+from attribution import apis, rotation_apis
 
 urlpatterns = [
     path("households/reassign/", apis.ReassignApi.as_view(), name="api-reassign"),
@@ -17,4 +17,32 @@ urlpatterns = [
         name="api-pending-claim-decision",
     ),
     path("households/<int:pk>/take/", apis.TakeApi.as_view(), name="api-take"),
+    path(
+        "projects/<slug:code>/rotation/", rotation_apis.RotationApi.as_view(), name="api-rotation"
+    ),
+    path(
+        "projects/<slug:code>/rotation/next/",
+        rotation_apis.RotationNextApi.as_view(),
+        name="api-rotation-next",
+    ),
+    path(
+        "projects/<slug:code>/rotation/roster/",
+        rotation_apis.RosterSetApi.as_view(),
+        name="api-rotation-roster",
+    ),
+    path(
+        "projects/<slug:code>/rotation/status/",
+        rotation_apis.RotationStatusApi.as_view(),
+        name="api-rotation-status",
+    ),
+    path(
+        "projects/<slug:code>/rotation/receive/",
+        rotation_apis.ReceiveApi.as_view(),
+        name="api-rotation-receive",
+    ),
+    path(
+        "projects/<slug:code>/rotation/report/",
+        rotation_apis.FairnessReportApi.as_view(),
+        name="api-rotation-report",
+    ),
 ]

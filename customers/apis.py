@@ -12,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from attribution.explain import verdict_json, verdict_line, verdict_payload, verdict_usernames
+from attribution.rotation import next_for_visitor
 from attribution.selectors import household_verdict, names_for
 from customers import selectors, services
 from customers.models import (
@@ -69,6 +70,8 @@ class RegistrationCreateApi(APIView):
         intent = serializers.DictField(required=False, default=dict)
         source = serializers.CharField(allow_blank=True, required=False, default="")
         note = serializers.CharField(allow_blank=True, required=False, default="")
+        # The rotation's walk-in this registration completes (POST .../rotation/receive/).
+        reception = serializers.IntegerField(allow_null=True, required=False, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request):
@@ -211,7 +214,7 @@ def lookup_payload(result: selectors.LookupResult, phone: str, project) -> dict:
         "expires_at": None,
         "phone": mask_phone(phone),
         "name": None,
-        "next_consultant": None,
+        "next_consultant": person(next_for_visitor(project=project, verdict=result.verdict)),
         "basis": [],
         "summary": "",
     }
