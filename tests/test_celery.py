@@ -18,8 +18,8 @@ from salesoffice.celery import app
 from salesoffice.tasks import HEARTBEAT_KEY, ping
 
 CELERY = Path(sys.executable).with_name("celery")
-# The suite's autouse fixture clears the cache (FLUSHDB) before every test, in every xdist
-# worker: the round trip gets a Redis database of its own, or another test could wipe it.
+# The worker's broker and cache get a Redis database of their own, away from the suite's
+# (whose caches are flushed before every test), so that nothing else can wipe the mark.
 OWN_DATABASE = 13
 
 

@@ -31,8 +31,9 @@ def env_example() -> dict[str, str]:
 
 
 def settings_variables() -> set[str]:
-    """Every environment variable the settings read (dj-database-url reads DATABASE_URL)."""
-    source = "".join(p.read_text() for p in (ROOT / "salesoffice" / "settings").glob("*.py"))
+    """Every variable the deployed settings read (dj-database-url reads DATABASE_URL)."""
+    folder = ROOT / "salesoffice" / "settings"
+    source = "".join((folder / name).read_text() for name in ("base.py", "production.py"))
     read = set(re.findall(r'os\.environ(?:\.get\(|\[)\s*"([A-Z][A-Z0-9_]*)"', source))
     return read | {"DATABASE_URL"}
 
