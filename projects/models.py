@@ -94,3 +94,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+
+class ExportLog(models.Model):
+    """Every export of office data (XLSX of reports, statements, sheets): who, what, when."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(_("export"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    exported_at = models.DateTimeField(_("exported at"), db_index=True)
+
+    class Meta:
+        ordering = ["-exported_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.what} by {self.user} at {self.exported_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,54 @@
+"""Exports of office data need the manager role and are logged (DOMAIN.md §11)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from projects.access import has_role
+from projects.models import ExportLog, Project
+from projects.roles import Role
+from salesoffice.errors import NotPermitted
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_allowed(user) -> bool:
+    return user.is_superuser or has_role(user, Role.MANAGER)
+
+
+def xlsx_response(
+    *,
+    project: Project,
+    user,
+    what: str,
+    filename: str,
+    headers: list[str],
+    rows: list[list],
+    params: dict | None = None,
+) -> HttpResponse:
+    """An XLSX download, refused to anyone but a manager, and logged."""
+    if not export_allowed(user):
+        raise NotPermitted()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = what[:31]
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    ExportLog.objects.create(
+        project=project,
+        user=user,
+        what=what,
+        params=params or {},
+        rows=len(rows),
+        exported_at=timezone.now(),
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
