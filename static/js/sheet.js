@@ -39,9 +39,13 @@
     renumber();
   }
 
+  function rows() {
+    return Array.from(body.children);
+  }
+
   function renumber() {
-    Array.from(body.rows).forEach((row, index) => {
-      row.cells[0].textContent = index + 1;
+    rows().forEach((row, index) => {
+      row.firstElementChild.textContent = index + 1;
       row.dataset.row = index + 1;
     });
   }
@@ -52,12 +56,12 @@
   }
 
   function cellAt(rowIndex, col) {
-    while (rowIndex >= body.rows.length) addRows(MORE_ROWS);
-    return body.rows[rowIndex].querySelectorAll("input")[col];
+    while (rowIndex >= body.children.length) addRows(MORE_ROWS);
+    return body.children[rowIndex].querySelectorAll("input")[col];
   }
 
   function position(input) {
-    return { row: input.closest("tr").rowIndex - 1, col: Number(input.dataset.col) };
+    return { row: Number(input.closest(".sheet-line").dataset.row) - 1, col: Number(input.dataset.col) };
   }
 
   function isBlank(row) {
@@ -87,7 +91,7 @@
     next.select();
   });
 
-  body.addEventListener("input", (event) => edited(event.target.closest("tr")));
+  body.addEventListener("input", (event) => edited(event.target.closest(".sheet-line")));
 
   // Rows copied from Excel arrive as tab-separated lines: fill from the cell pasted into.
   body.addEventListener("paste", (event) => {
@@ -102,7 +106,7 @@
       cells.forEach((value, c) => {
         if (at.col + c < COLUMNS.length) cellAt(at.row + offset, at.col + c).value = value.trim();
       });
-      edited(body.rows[at.row + offset]);
+      edited(body.children[at.row + offset]);
     });
   });
 
@@ -130,13 +134,13 @@
   }
 
   function gridCsv() {
-    const rows = Array.from(body.rows).filter((row) => !isBlank(row));
+    const filled = rows().filter((row) => !isBlank(row));
     const quote = (value) => (/[",\n\r]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value);
     const lines = [COLUMNS.join(",")];
-    rows.forEach((row) => {
+    filled.forEach((row) => {
       lines.push(Array.from(row.querySelectorAll("input"), (input) => quote(input.value.trim())).join(","));
     });
-    return { rows, blob: new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv" }) };
+    return { rows: filled, blob: new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv" }) };
   }
 
   // ---------------------------------------------------------------- talking to the server
@@ -188,23 +192,23 @@
   async function run({ dryRun }) {
     if (busy) return;
     showError("");
-    let rows = null;
+    let sent = null;
     let file = pristineFile;
     let filename = file ? file.name : "sheet.csv";
     if (!file) {
       const grid = gridCsv();
       if (!grid.rows.length) { showError(words.empty); return; }
-      rows = grid.rows;
+      sent = grid.rows;
       file = grid.blob;
     }
     setBusy(true);
     try {
       const report = await send(file, filename, { dryRun });
-      if (!rows) {
+      if (!sent) {
         setGrid(report.rows.map((r) => r.input || {}));
-        rows = Array.from(body.rows);
+        sent = rows();
       }
-      showReport(report, rows);
+      showReport(report, sent);
     } catch (error) {
       showError(error.message);
     } finally {
@@ -215,7 +219,8 @@
 
   // ---------------------------------------------------------------- the report, row by row
   function clearResult(row) {
-    row.className = "";
+    delete row.dataset.outcome;
+    delete row.dataset.status;
     row.querySelector(".sheet-result").textContent = "";
     row.querySelectorAll("input.sheet-cell-error").forEach((input) => {
       input.classList.remove("sheet-cell-error");
@@ -244,13 +249,13 @@
     return ["created", words.willCreate];
   }
 
-  function showReport(report, rows) {
-    Array.from(body.rows).forEach(clearResult);
+  function showReport(report, sent) {
+    rows().forEach(clearResult);
     report.rows.forEach((result) => {
-      const row = rows[result.row - 1];
+      const row = sent[result.row - 1];
       if (!row) return;
       const [kind, text] = outcome(result, report);
-      row.className = "sheet-row-" + kind;
+      row.dataset.outcome = kind;
       row.dataset.status = result.status;
       const cell = row.querySelector(".sheet-result");
       const status = document.createElement("span");

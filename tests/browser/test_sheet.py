@@ -40,7 +40,7 @@ def day_sheet() -> bytes:
 
 def statuses(page) -> list[str]:
     return page.eval_on_selector_all(
-        "#sheet-rows tr[data-status]", "rows => rows.map(r => r.dataset.status)"
+        "#sheet-rows [data-status]", "rows => rows.map(r => r.dataset.status)"
     )
 
 
@@ -54,9 +54,9 @@ def test_the_clerk_uploads_checks_and_saves_the_days_sheet(
     )
     page.wait_for_selector("#sheet-summary[data-state=checked]")
     assert statuses(page) == ["created", "invalid", "created", "invalid"]
-    rows = page.locator("#sheet-rows tr")
+    rows = page.locator("[data-testid=sheet-row]")
     assert rows.nth(0).locator("input[name=name]").input_value() == "赵敏"
-    assert rows.nth(2).get_attribute("class") == "sheet-row-collision"
+    assert rows.nth(2).get_attribute("data-outcome") == "collision"
     assert rows.nth(3).locator("input[name=consultant]").get_attribute("class") == (
         "sheet-cell-error"
     )
@@ -80,14 +80,17 @@ def test_the_clerk_uploads_checks_and_saves_the_days_sheet(
 
 def test_the_clerk_types_and_pastes_rows_from_excel(page, login, clara, alice, bob, screenshot):
     login(clara)
-    first = page.locator("#sheet-rows tr").nth(0)
+    first = page.locator("[data-testid=sheet-row]").nth(0)
     first.locator("input[name=kind]").click()
     for value in ["来访", this_morning(9), "alice", "周杰", "男", "13700001111"]:
         page.keyboard.type(value)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     focused = page.evaluate(
-        "document.activeElement.closest('tr').dataset.row + ':' + document.activeElement.name"
+        """() => {
+            const cell = document.activeElement;
+            return cell.closest('[data-testid=sheet-row]').dataset.row + ':' + cell.name;
+        }"""
     )
     assert focused == "2:source"
 
@@ -97,7 +100,7 @@ def test_the_clerk_types_and_pastes_rows_from_excel(page, login, clara, alice, b
             f"来访\t{this_morning(11)}\tbob\t郑凯\t男\t13700003333",
         ]
     )
-    page.locator("#sheet-rows tr").nth(1).locator("input[name=kind]").click()
+    page.locator("[data-testid=sheet-row]").nth(1).locator("input[name=kind]").click()
     page.evaluate(
         """text => {
             const data = new DataTransfer();
@@ -108,7 +111,7 @@ def test_the_clerk_types_and_pastes_rows_from_excel(page, login, clara, alice, b
         }""",
         pasted,
     )
-    third = page.locator("#sheet-rows tr").nth(2)
+    third = page.locator("[data-testid=sheet-row]").nth(2)
     assert third.locator("input[name=name]").input_value() == "郑凯"
 
     page.click("#sheet-check")
