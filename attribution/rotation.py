@@ -207,11 +207,19 @@ def _roster_staff(project: Project, usernames: list[str]) -> list:
 
 
 def roster_set(
-    *, project: Project, date: dt.date, usernames: list[str], acting_user
+    *,
+    project: Project,
+    date: dt.date,
+    usernames: list[str],
+    acting_user,
+    expected: list[str] | None = None,
 ) -> list[RosterEntry]:
     """The day's order. Newcomers start free with nothing received; consultants already on the
     roster keep their count and state (a reorder must not free someone with a customer);
-    those left out leave the queue. A past day is history and cannot be rewritten."""
+    those left out leave the queue. A past day is history and cannot be rewritten.
+
+    ``expected`` is the queue the caller was looking at: if walk-ins moved it since, saving
+    would silently undo those moves, so it is refused (``roster_changed``)."""
     ensure_runs_rotation(acting_user, project)
     if date < today(project, timezone.now()):
         raise DomainError(
@@ -224,7 +232,13 @@ def roster_set(
         # A day without rows has nothing to lock: the project row serialises roster writers
         # (two clerks setting a new day at once would otherwise both insert).
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        existing = {e.consultant_id: e for e in _locked_entries(project, date)}
+        current = _locked_entries(project, date)
+        if expected is not None and [e.consultant.username for e in current] != expected:
+            raise Conflict(
+                _("The queue has moved since this page was opened: check the order, then save."),
+                code="roster_changed",
+            )
+        existing = {e.consultant_id: e for e in current}
         for position, user in enumerate(staff, start=1):
             entry = existing.pop(user.pk, None) or RosterEntry(
                 project=project, date=date, consultant=user

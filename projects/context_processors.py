@@ -23,6 +23,8 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("desk", _("Front desk"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
     NavItem("sheet", _("Daily sheet"), (Role.CLERK, Role.MANAGER)),
+    NavItem("rotation", _("Rotation"), (Role.CLERK, Role.MANAGER)),
+    NavItem("rotation-report", _("Fairness"), (Role.CLERK, Role.MANAGER)),
     NavItem("my-customers", _("My customers"), (Role.CONSULTANT,)),
     NavItem("pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
 )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("", include("customers.page_urls")),
+    path("", include("attribution.page_urls")),
     path("", include("attribution.list_urls")),
     path("", include("projects.page_urls")),
 ]

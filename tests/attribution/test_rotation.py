@@ -118,6 +118,26 @@ class TestRoster:
             set_roster(project, alice, bob, alice)
         assert queue(project) == [("alice", "free", 0), ("bob", "free", 0)]
 
+    def test_an_order_made_from_a_stale_view_of_the_queue_is_refused(
+        self, on_duty, alice, bob, carl, clara
+    ):
+        seen = ["alice", "bob", "carl"]
+        receive(on_duty, clara)  # alice goes to the back meanwhile
+        with pytest.raises(Conflict) as exc:
+            roster_set(
+                project=on_duty, date=DAY1.date(), usernames=seen, acting_user=clara, expected=seen
+            )
+        assert exc.value.code == "roster_changed"
+        assert [u for u, _, _ in queue(on_duty)] == ["bob", "carl", "alice"]
+        roster_set(
+            project=on_duty,
+            date=DAY1.date(),
+            usernames=["carl", "bob", "alice"],
+            acting_user=clara,
+            expected=["bob", "carl", "alice"],
+        )
+        assert [u for u, _, _ in queue(on_duty)] == ["carl", "bob", "alice"]
+
     def test_a_past_day_cannot_be_changed(self, project, alice, clara, clock):
         with pytest.raises(DomainError) as exc:
             set_roster(project, clara, alice, day=DAY1.date() - timedelta(days=1))
