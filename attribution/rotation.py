@@ -52,19 +52,19 @@ def _member_with_role(user, project: Project, roles: tuple[str, ...]) -> bool:
     return user.is_superuser or (is_member(user, project) and has_role(user, *roles))
 
 
+def runs_rotation(user, project: Project) -> bool:
+    """Sets the order, anyone's state, and records receptions after the fact."""
+    return _member_with_role(user, project, ROTATION_RUNNERS)
+
+
 def ensure_runs_rotation(user, project: Project) -> None:
-    if not _member_with_role(user, project, ROTATION_RUNNERS):
+    if not runs_rotation(user, project):
         raise NotPermitted(_("Only a clerk or a manager runs the rotation."))
 
 
 def ensure_works_desk(user, project: Project) -> None:
     if not _member_with_role(user, project, DESK_ROLES):
         raise NotPermitted()
-
-
-def may_set_state(user, project: Project, consultant) -> bool:
-    """A consultant sets their own state; clerks and managers anyone's (for the toggles)."""
-    return user.pk == consultant.pk or _member_with_role(user, project, ROTATION_RUNNERS)
 
 
 # -- the day's queue ---------------------------------------------------------------------------

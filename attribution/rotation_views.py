@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attribution import rotation
 from attribution.models import Reception, RosterEntry, RotationState
 from customers.pages import page_project, render_local
-from projects.access import has_role
 from projects.models import Project
 from salesoffice.api import staff_in_project
 from salesoffice.errors import DomainError
@@ -58,13 +57,10 @@ class OpenReception:
 def bar_context(request, project: Project, error: DomainError | None = None) -> dict:
     now = timezone.now()
     queue = rotation.rotation_queue(project=project, now=now)
+    # Decided once for the viewer, not per card: a consultant toggles only their own state.
+    runs = rotation.runs_rotation(request.user, project)
     items = [
-        QueueItem(
-            entry,
-            place,
-            entry is queue.next,
-            rotation.may_set_state(request.user, project, entry.consultant),
-        )
+        QueueItem(entry, place, entry is queue.next, runs or entry.consultant_id == request.user.pk)
         for place, entry in enumerate(queue.entries, start=1)
     ]
     reception = rotation.open_reception(project=project, viewer=request.user, now=now)
@@ -78,7 +74,7 @@ def bar_context(request, project: Project, error: DomainError | None = None) -> 
         "pending": pending,
         "states": RotationState.choices,
         "error": error,
-        "runs_rotation": has_role(request.user, *rotation.ROTATION_RUNNERS),
+        "runs_rotation": runs,
     }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from attribution.models import Reception
 from attribution.rotation import roster_of, roster_set
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -83,6 +84,17 @@ class TestBar:
             BAR + "status/", {"consultant": "bob", "state": "away"}, **HTMX
         )
         assert 'data-code="not_permitted"' in response.content.decode()
+
+    def test_the_bar_costs_the_same_queries_whatever_the_queue(
+        self, client, project, clara, clock, django_assert_max_num_queries
+    ):
+        staff = [UserFactory(role="consultant", project=project) for _ in range(8)]
+        names = [user.username for user in staff]
+        roster_set(project=project, date=DAY1.date(), usernames=names, acting_user=clara)
+        signed_in(client, clara).get(BAR)  # the session and the user's groups, once
+        with django_assert_max_num_queries(8):
+            html = client.get(BAR).content.decode()
+        assert html.count('data-testid="set-away-') == 8
 
     def test_finance_gets_no_bar(self, client, on_duty, fiona):
         assert signed_in(client, fiona).get(BAR).status_code == 403
