@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.commission_rules import HUNDRED, Share
 from orders.models import CommissionShare, CommissionSplit, Subscription
 from salesoffice.errors import DomainError
 
-HUNDRED = Decimal("100.00")
-
-
-@dataclass(frozen=True)
-class Share:
-    percent: Decimal
-    consultant: object | None = None  # a user
-    channel: str = ""
-    role: str = ""
+# ``Share`` lives with the pure rules (no ORM there); it is imported from here too.
+__all__ = ["HUNDRED", "Share", "commission_set", "current_shares", "validate_shares"]
 
 
 def validate_shares(shares: list[Share]) -> None:
