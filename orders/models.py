@@ -91,7 +91,11 @@ class Subscription(LedgerEvent):
             models.CheckConstraint(condition=models.Q(deposit__gt=0), name="deposit_positive"),
             models.CheckConstraint(condition=models.Q(price__gt=0), name="price_positive"),
         ]
-        indexes = [models.Index(fields=["customer", "attributed_at"], name="subscription_customer")]
+        indexes = [
+            models.Index(fields=["customer", "attributed_at"], name="subscription_customer"),
+            # Monthly commission statements read a project's deals by local month.
+            models.Index(fields=["project", "occurred_at"], name="subscription_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.customer}"
