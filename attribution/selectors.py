@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from attribution.engine import decide, policy_at
@@ -43,10 +44,26 @@ User = get_user_model()
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+def _policy_key(project_id: int) -> str:
+    return f"attribution:policy-facts:{project_id}"
+
+
 def policy_facts(project: Project) -> tuple[PolicyFact, ...]:
-    versions = PolicyVersion.objects.filter(project=project).order_by("number")
-    facts = tuple(PolicyFact(v.number, v.effective_at, v.entered_at, v.policy) for v in versions)
-    return facts or (PolicyFact(0, EPOCH, EPOCH, Policy()),)
+    """The project's policy versions. Versions never change once written, so they are cached
+    until the next one is entered (``forget_policy_facts``)."""
+    key = _policy_key(project.pk)
+    facts = cache.get(key)
+    if facts is None:
+        versions = PolicyVersion.objects.filter(project=project).order_by("number")
+        facts = tuple(
+            PolicyFact(v.number, v.effective_at, v.entered_at, v.policy) for v in versions
+        ) or (PolicyFact(0, EPOCH, EPOCH, Policy()),)
+        cache.set(key, facts, 3600)
+    return facts
+
+
+def forget_policy_facts(project_id: int) -> None:
+    cache.delete(_policy_key(project_id))
 
 
 def policy_in_force(project: Project, at: datetime | None = None) -> Policy:
@@ -139,6 +156,8 @@ def _assignments(ids) -> Iterable[tuple[int, AssignmentFact]]:
 
 
 # Later kinds of facts (deals, disputes, channel visits) register here with their Ledger field.
+# A source may carry ``present(ids)``: a queryset of its rows for those households; all of them
+# are checked in one EXISTS query, and only the kinds that have rows are read.
 FACT_SOURCES: dict[str, Callable] = {
     "registrations": _registrations,
     "follow_ups": _follow_ups,
@@ -147,6 +166,26 @@ FACT_SOURCES: dict[str, Callable] = {
     "pending_claims": _pending_claims,
     "assignments": _assignments,
 }
+_links.present = lambda ids: HouseholdLink.objects.filter(customer__household_id__in=ids)
+_corrections.present = lambda ids: Correction.objects.filter(
+    registration__customer__household_id__in=ids, void=True
+)
+_pending_claims.present = lambda ids: PendingClaim.objects.filter(
+    customer__household_id__in=ids, decision__isnull=False
+)
+_assignments.present = lambda ids: Assignment.objects.filter(customer__household_id__in=ids)
+
+
+def _sources_with_rows(ids) -> list[str]:
+    checks = {
+        f"has_{name}": Exists(source.present(ids))
+        for name, source in FACT_SOURCES.items()
+        if hasattr(source, "present")
+    }
+    found = {}
+    if checks:
+        found = Household.objects.filter(pk=ids[0]).annotate(**checks).values(*checks).first()
+    return [name for name in FACT_SOURCES if found.get(f"has_{name}", True)]
 
 
 def _members(ids) -> tuple[dict[int, int], dict[int, int]]:
@@ -169,10 +208,12 @@ def _members(ids) -> tuple[dict[int, int], dict[int, int]]:
 def ledgers_for(household_ids) -> dict[int, Ledger]:
     """The ledgers of many households in a constant number of queries."""
     ids = list(set(household_ids))
+    if not ids:
+        return {}
     household_of, anchors = _members(ids)
     facts: dict[int, dict[str, list]] = {h: defaultdict(list) for h in ids}
-    for name, source in FACT_SOURCES.items():
-        for customer, fact in source(ids):
+    for name in _sources_with_rows(ids):
+        for customer, fact in FACT_SOURCES[name](ids):
             household = household_of.get(customer)
             if household is not None:
                 facts[household][name].append(fact)

@@ -23,7 +23,13 @@ from attribution.models import (
     PolicyVersion,
 )
 from attribution.policy import Policy, PolicyError, build_policy
-from attribution.selectors import household_verdict, live_states, policy_in_force, verdicts_for
+from attribution.selectors import (
+    forget_policy_facts,
+    household_verdict,
+    live_states,
+    policy_in_force,
+    verdicts_for,
+)
 from attribution.windows import day_bounds, local_day, window_end
 from customers.models import Customer, Household
 from projects.access import has_role, is_member
@@ -62,7 +68,7 @@ def policy_version_create(
                 code="invalid_policy",
                 fields={k: [v] for k, v in exc.fields.items()},
             ) from exc
-        return PolicyVersion.objects.create(
+        version = PolicyVersion.objects.create(
             project=project,
             number=(latest or 0) + 1,
             effective_at=effective_at or now,
@@ -72,6 +78,10 @@ def policy_version_create(
             entered_at=now,
             entered_by=acting_user,
         )
+        # Forget the cached versions now and again at commit, so no reader keeps the old ones.
+        forget_policy_facts(project.pk)
+        transaction.on_commit(lambda: forget_policy_facts(project.pk))
+    return version
 
 
 # -- the materialised status -------------------------------------------------------------------

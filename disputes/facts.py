@@ -40,3 +40,6 @@ def _open_intervals(opened_at, steps):
             start = entered_at
     if start is not None:
         yield start, None
+
+
+dispute_facts.present = lambda ids: Dispute.objects.filter(customer__household_id__in=ids)

@@ -22,3 +22,6 @@ def deal_facts(household_ids) -> Iterable[tuple[int, DealFact]]:
     )
     for row in rows:
         yield row[1], DealFact(*row)
+
+
+deal_facts.present = lambda ids: Subscription.objects.filter(customer__household_id__in=ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from projects.models import Membership, Project
@@ -10,6 +11,7 @@ from projects.roles import OFFICE_ROLES, Role
 from salesoffice.errors import NotFound, NotPermitted
 
 ROLE_VALUES = frozenset(Role.values)
+ROLE_CACHE_SECONDS = 300
 
 
 def role_of(user: AbstractBaseUser) -> str | None:
@@ -17,12 +19,24 @@ def role_of(user: AbstractBaseUser) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_role"):
-        if user.is_superuser:
-            user._role = Role.MANAGER
-        else:
-            names = [g.name for g in user.groups.all() if g.name in ROLE_VALUES]
-            user._role = names[0] if names else None
+        user._role = Role.MANAGER if user.is_superuser else _group_role(user)
     return user._role
+
+
+def _group_role(user) -> str | None:
+    """The role is a group; cached a few minutes since it is asked on every request."""
+    key = f"projects:role:{user.pk}"
+    role = cache.get(key)
+    if role is None:
+        names = [g.name for g in user.groups.all() if g.name in ROLE_VALUES]
+        role = names[0] if names else ""
+        cache.set(key, role, ROLE_CACHE_SECONDS)
+    return role or None
+
+
+def forget_role(user) -> None:
+    cache.delete(f"projects:role:{user.pk}")
+    user.__dict__.pop("_role", None)
 
 
 def has_role(user: AbstractBaseUser, *roles: str) -> bool:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from attribution.services import policy_version_create
-from projects.access import has_role, is_member
+from projects.access import forget_role, has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
 from salesoffice.errors import Conflict, DomainError, NotPermitted
@@ -85,6 +85,7 @@ def staff_create(
             user.set_password(password) if password else user.set_unusable_password()
             user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+            forget_role(user)
         elif not user.groups.filter(name=role).exists():
             raise Conflict(
                 _("This username belongs to someone with another role."),

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
@@ -366,6 +367,7 @@ class TestSheetImport:
 
 def queries_for(project, clerk, count: int) -> int:
     clerk = type(clerk).objects.get(pk=clerk.pk)  # no role cached from an earlier call
+    cache.clear()  # nor roles or policies in the shared cache: each count starts cold
     rows = parse_sheet(csv_bytes([sheet_line(n) for n in range(count)]), "sheet.csv")
     with CaptureQueriesContext(connection) as context:
         sheet_import(project=project, rows=rows, atomic=False, dry_run=False, acting_user=clerk)
