@@ -23,6 +23,10 @@ class DisputeState(models.TextChoices):
     FINAL = "final", _("Finally ruled")
 
 
+# Until these end the household is ``disputed`` (a ruled dispute is closed unless appealed).
+OPEN_STATES = (DisputeState.OPEN, DisputeState.REVIEWED, DisputeState.APPEALED)
+
+
 class Dispute(models.Model):
     """A case on one household: its state moves, its steps are kept as events (DisputeStep)."""
 
