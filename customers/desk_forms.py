@@ -114,6 +114,9 @@ class DeskRegistrationForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=plain_input())
 
+    # The rotation's walk-in this registration completes (set by the desk from the bar).
+    reception = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, project, user, **kwargs):
         super().__init__(*args, **kwargs)
         staff = receiving_staff(project).order_by("first_name", "username")
@@ -173,6 +176,7 @@ class DeskRegistrationForm(forms.Form):
             source=data["source"].strip(),
             note=data["note"].strip(),
             intent=intent,
+            reception=data.get("reception"),
         )
 
 

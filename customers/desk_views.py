@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 from rest_framework.throttling import ScopedRateThrottle
 
+from attribution.models import Reception
 from customers import selectors, services
 from customers.desk_forms import DeskRegistrationForm
 from customers.page_presenters import registration_warnings, verdict_card
@@ -87,13 +88,26 @@ def desk_register(request, code):
     try:
         result = services.registration_create(
             project=project,
-            data=form.registration_input(occurred_at=timezone.now()),
+            data=form.registration_input(occurred_at=visit_time(project, form)),
             acting_user=request.user,
         )
     except DomainError as exc:
         form.add_error(None, exc.detail)
         return _form_again(request, project, form)
     return _saved(request, project, result)
+
+
+def visit_time(project: Project, form: DeskRegistrationForm):
+    """A walk-in received by the rotation began when it was received; otherwise now."""
+    reception = form.cleaned_data.get("reception")
+    received = (
+        Reception.objects.filter(pk=reception, project=project)
+        .values_list("received_at", flat=True)
+        .first()
+        if reception
+        else None
+    )
+    return received or timezone.now()
 
 
 def _saved(request, project: Project, result: services.RegistrationResult):
@@ -116,7 +130,10 @@ def _saved(request, project: Project, result: services.RegistrationResult):
         "warnings": registration_warnings(result.warnings),
         "card": card,
     }
-    return render_local(request, project, PARTIALS + "desk_saved.html", context)
+    response = render_local(request, project, PARTIALS + "desk_saved.html", context)
+    if registration.reception_id:
+        response["HX-Trigger"] = "rotation-changed"  # the bar drops the registered walk-in
+    return response
 
 
 def _form(request, project: Project, form: DeskRegistrationForm, *, new_customer: bool):

@@ -36,7 +36,7 @@ class VerdictCard:
     owner_is_viewer: bool
     expires_at: datetime | None
     line: str
-    basis: list[str]
+    basis: list[tuple[str, str]]  # (rule id, sentence)
     advice: str
 
 
@@ -55,7 +55,7 @@ def verdict_card(*, customer: Customer, verdict, full_view: bool, viewer, tz: Zo
         owner_is_viewer=bool(verdict.owner) and verdict.owner == viewer.username,
         expires_at=verdict.expires_at,
         line=verdict_line(verdict, tz, names),
-        basis=[basis_text(item, names, tz) for item in verdict.basis],
+        basis=[(item.rule, basis_text(item, names, tz)) for item in verdict.basis],
         advice=desk_advice(verdict, viewer, owner),
     )
 

@@ -122,6 +122,22 @@
     }
   });
 
+  // A registration at the desk completes the walk-in the rotation bar is waiting on, when it is
+  // for the same consultant (the server checks it again: reception_mismatch otherwise).
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.id !== "desk-form") {
+      return;
+    }
+    var waiting = document.getElementById("rotation-reception");
+    var chosen = form.querySelector("[name=consultant]");
+    var desk = form.closest("[data-user]");
+    var consultant = chosen ? chosen.value : desk && desk.dataset.user;
+    if (waiting && consultant && waiting.dataset.consultant === consultant) {
+      event.detail.parameters.reception = waiting.dataset.receptionId;
+    }
+  });
+
   // A session that expired mid-shift: go to the login page instead of swapping it in.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var url = event.detail.xhr.responseURL || "";
