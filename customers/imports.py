@@ -19,17 +19,22 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from attribution.selectors import names_for, policy_in_force, verdicts_for
+from attribution.models import HouseholdState
+from attribution.policy import Policy
+from attribution.selectors import LIVE, names_for, policy_in_force, verdicts_for
+from attribution.services import household_states_refresh
 from customers.models import Customer, Household, ImportBatch, Kind, Registration
 from customers.validity import attribution_time, phone_or_defect, reason_text, registration_defects
+from disputes.models import DisputeKind
+from disputes.services import dispute_open
 from projects.access import has_role, is_member
-from projects.models import Project
+from projects.models import Membership, Project
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotPermitted
 
@@ -292,6 +297,7 @@ class ImportContext:
     tz: ZoneInfo
     now: datetime
     max_delay_hours: int
+    policy: Policy
     staff: StaffIndex
     acting_user: Any
     batch: ImportBatch | None = None
@@ -478,6 +484,7 @@ def sheet_import(
     """Store a daily sheet's rows as registrations (see API.md, ``registrations/import``)."""
     ensure_may_import(acting_user, project)
     now = timezone.now()
+    policy = policy_in_force(project, now)
     with transaction.atomic():
         if not dry_run:
             lock_project_imports(project)
@@ -485,7 +492,8 @@ def sheet_import(
             project=project,
             tz=project.tzinfo,
             now=now,
-            max_delay_hours=policy_in_force(project, now).max_entry_delay_hours,
+            max_delay_hours=policy.max_entry_delay_hours,
+            policy=policy,
             staff=StaffIndex.of(project),
             acting_user=acting_user,
         )
@@ -620,13 +628,102 @@ def store(facts: Sequence[RowFacts], ctx: ImportContext) -> None:
     for chunk in chunks(new_customer_rows(to_store)):
         create_customers(chunk, ctx)
     new_ids = {f.phone: (f.customer_id, f.household_id) for f in to_store if f.customer_id}
+    for f in to_store:
+        if f.phone and not f.customer_id and f.phone in new_ids:
+            f.customer_id, f.household_id = new_ids[f.phone]
+    quotas = QuotaBook.of(ctx, to_store)
     for chunk in chunks(to_store):
-        for f in chunk:
-            if f.phone and not f.customer_id and f.phone in new_ids:
-                f.customer_id, f.household_id = new_ids[f.phone]
-        registrations = Registration.objects.bulk_create([registration_of(f, ctx) for f in chunk])
+        registrations = Registration.objects.bulk_create(
+            [registration_of(f, ctx, quota_reached=quotas.reached(f)) for f in chunk]
+        )
         for f, registration in zip(chunk, registrations, strict=True):
             f.registration_id = registration.pk
+    refresh_households(to_store, ctx)
+
+
+@dataclass
+class QuotaBook:
+    """A9 across a sheet: each consultant's live claims against their quota, counted as the
+    rows give them new claims (a row of a household nobody holds, which starts a claim)."""
+
+    quotas: dict[int, int | None]
+    counts: dict[int, int]
+    live: set[int]
+    calls_count: bool
+
+    @classmethod
+    def of(cls, ctx: ImportContext, facts: Sequence[RowFacts]) -> QuotaBook:
+        consultants = {f.consultant_id for f in facts}
+        # The same lock registration_create takes: no desk registration slips past a quota.
+        memberships = list(
+            Membership.objects.select_for_update()
+            .filter(project=ctx.project, user_id__in=consultants)
+            .order_by("pk")
+            .values_list("user_id", "claim_quota")
+        )
+        live_states = HouseholdState.objects.filter(
+            project=ctx.project, status__in=LIVE, expires_at__gte=ctx.now
+        )
+        counts = dict(
+            live_states.filter(owner_id__in=consultants)
+            .values("owner_id")
+            .annotate(n=Count("pk"))
+            .values_list("owner_id", "n")
+        )
+        households = {f.household_id for f in facts if f.household_id}
+        live = set(
+            live_states.filter(household_id__in=households).values_list("household_id", flat=True)
+        )
+        quotas = {
+            user: own if own is not None else ctx.policy.claim_quota for user, own in memberships
+        }
+        return cls(quotas, counts, live, ctx.policy.calls_establish_claim)
+
+    def reached(self, f: RowFacts) -> bool:
+        if f.defects or not f.household_id or f.household_id in self.live:
+            return False
+        if f.kind == "call" and not self.calls_count:
+            return False
+        quota = self.quotas.get(f.consultant_id)
+        if quota is not None and self.counts.get(f.consultant_id, 0) >= quota:
+            return True
+        self.counts[f.consultant_id] = self.counts.get(f.consultant_id, 0) + 1
+        self.live.add(f.household_id)
+        return False
+
+
+def refresh_households(facts: Sequence[RowFacts], ctx: ImportContext) -> None:
+    """The engine's answer for every household the sheet touched, a chunk at a time; a
+    same-day collision under the manager's policy opens its dispute, as at the desk."""
+    households = sorted({f.household_id for f in facts if f.household_id})
+    imported = {f.registration_id: f for f in facts}
+    for chunk in chunks(households):
+        verdicts = household_states_refresh(project=ctx.project, household_ids=chunk, now=ctx.now)
+        for verdict in verdicts.values():
+            collided = collision_registration(verdict, imported)
+            if collided is not None:
+                open_collision_dispute(collided, ctx)
+
+
+def collision_registration(verdict, imported: dict) -> int | None:
+    for item in verdict.basis:
+        if item.rule == "A1" and item.params.get("collision") and item.event.id in imported:
+            return item.event.id
+    return None
+
+
+def open_collision_dispute(registration_id: int, ctx: ImportContext) -> None:
+    registration = Registration.objects.select_related("customer__household", "consultant").get(
+        pk=registration_id
+    )
+    dispute_open(
+        household=registration.customer.household,
+        claimant=registration.consultant,
+        reason=_("Registered the same day by two consultants."),
+        acting_user=ctx.acting_user,
+        kind=DisputeKind.SAME_DAY,
+        registration=registration,
+    )
 
 
 def new_customer_rows(facts: Sequence[RowFacts]) -> list[RowFacts]:
@@ -688,8 +785,9 @@ def insert_customers(rows: Sequence[RowFacts], ctx: ImportContext) -> None:
         f.customer_id, f.household_id = customer.pk, customer.household_id
 
 
-def registration_of(f: RowFacts, ctx: ImportContext) -> Registration:
+def registration_of(f: RowFacts, ctx: ImportContext, quota_reached: bool) -> Registration:
     return Registration(
+        quota_reached=quota_reached,
         project=ctx.project,
         kind=f.kind,
         occurred_at=f.occurred_at,
