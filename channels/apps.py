@@ -7,3 +7,9 @@ class ChannelsConfig(AppConfig):
 
     name = "channels"
     verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        from attribution.selectors import FACT_SOURCES
+        from channels.facts import channel_facts
+
+        FACT_SOURCES["channels"] = channel_facts
