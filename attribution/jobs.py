@@ -13,6 +13,7 @@ from django.utils import formats
 from attribution.models import HouseholdState, Reception
 from attribution.services import household_states_refresh
 from customers.models import Customer
+from disputes.services import unregistered_receptions_record
 from projects.models import Membership, Notification, Project
 from projects.notifications import notify_many
 
@@ -101,6 +102,8 @@ def receptions_flag_unregistered(*, now: datetime) -> list[int]:
     Reception.objects.filter(pk__in=[r.pk for r in found], flagged_at__isnull=True).update(
         flagged_at=now
     )
+    # 未登记 is fined (seed 004): one insert for the batch, once per reception however often run.
+    unregistered_receptions_record(found, now=now)
     managers = defaultdict(list)
     for project_id, user_id in Membership.objects.filter(
         project_id__in={r.project_id for r in found},

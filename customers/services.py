@@ -31,8 +31,8 @@ from customers.models import (
     TamperAttempt,
 )
 from customers.validity import attribution_time, phone_or_defect, registration_defects
-from disputes.models import DisputeKind
-from disputes.services import dispute_open
+from disputes.models import DisputeKind, ViolationKind
+from disputes.services import dispute_open, violation_record
 from projects.access import has_role, is_member
 from projects.models import Project
 from projects.notifications import notify
@@ -195,7 +195,24 @@ def registration_create(
                 project=project, household_ids=[customer.household_id], now=now
             )
             _open_same_day_collision(registration, verdicts[customer.household_id], acting_user)
+        _record_late_entry(registration, acting_user, now)
     return RegistrationResult(registration, warnings)
+
+
+def _record_late_entry(registration: Registration, acting_user, now: datetime) -> None:
+    """录入不及时: entered beyond ``max_entry_delay_hours`` (it then counts from its entry) is a
+    violation of whoever entered it."""
+    if registration.attributed_at == registration.occurred_at:
+        return
+    violation_record(
+        project=registration.project,
+        staff=acting_user,
+        kind=ViolationKind.LATE_ENTRY,
+        occurred_at=now,
+        source=f"registration:{registration.pk}",
+        acting_user=acting_user,
+        now=now,
+    )
 
 
 def _open_same_day_collision(registration: Registration, verdict, acting_user) -> None:
@@ -387,12 +404,23 @@ def correction_create(
 
 def tamper_attempt_record(*, target, action: str, channel: str, acting_user) -> TamperAttempt:
     """Record who tried to rewrite the ledger; the seeds fine it (擅自改正客户确认记录)."""
-    return TamperAttempt.objects.create(
+    now = timezone.now()
+    attempt = TamperAttempt.objects.create(
         project_id=getattr(target, "project_id", None),
         target=type(target).__name__,
         target_id=target.pk,
         action=action,
         channel=channel,
-        entered_at=timezone.now(),
+        entered_at=now,
         entered_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
+    if attempt.project_id and attempt.entered_by_id:
+        violation_record(
+            project=attempt.project,
+            staff=attempt.entered_by,
+            kind=ViolationKind.TAMPERING,
+            occurred_at=now,
+            source=f"tamper:{attempt.pk}",
+            now=now,
+        )
+    return attempt

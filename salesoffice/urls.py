@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("projects.urls")),
     path("", include("customers.urls")),
     path("", include("attribution.urls")),
+    path("", include("disputes.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("attribution.page_urls")),
     path("", include("attribution.list_urls")),
     path("", include("projects.page_urls")),
+    path("", include("disputes.page_urls")),
 ]
 
 if settings.DEBUG:
