@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from attribution.services import policy_version_create
+from disputes.services import manager_admin_access_grant
 from projects.access import forget_role, has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
@@ -99,4 +100,7 @@ def staff_create(
                 fields={"username": [username]},
             )
         Membership.objects.create(project=project, user=user, channel_name=channel_name)
+        if role == Role.MANAGER:
+            # Managers rule on disputes in the admin screen (UX §5).
+            manager_admin_access_grant(user)
     return user
