@@ -2,11 +2,13 @@
 
 The selectors decide what a viewer may see; these functions only turn what was allowed into
 the sentences and rows the templates print. Nothing here queries the database except
-``names_for`` (one query for every staff name a card needs).
+``names_for`` (one query for every staff name a card needs) and the timeline sources other
+apps register (a constant number of queries each).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -93,11 +95,17 @@ class CorrectionRow:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # "registration", "follow_up" or "link"
+    kind: str  # "registration", "follow_up" or "link", or a registered source's kind
     at: datetime
-    item: Any
+    item: Any  # has ``pk``, ``entered_at`` and ``entered_by``
     reasons: tuple[str, ...] = ()
     corrections: tuple[CorrectionRow, ...] = ()
+    template: str = ""  # a registered source's entries render with their own template
+
+
+# Other apps add their events to a customer's timeline (rulings, ...): each source takes the
+# customer and returns TimelineEntry items, in a constant number of queries.
+TIMELINE_SOURCES: list[Callable[[Customer], Iterable[TimelineEntry]]] = []
 
 
 FIELD_LABELS = {"name": lambda: _("Name"), "gender": lambda: _("Gender")}
@@ -131,4 +139,6 @@ def timeline(customer: Customer, links) -> list[TimelineEntry]:
     ]
     entries += [TimelineEntry("follow_up", f.occurred_at, f) for f in customer.follow_ups.all()]
     entries += [TimelineEntry("link", link.attributed_at, link) for link in links]
+    for source in TIMELINE_SOURCES:
+        entries += source(customer)
     return sorted(entries, key=lambda e: (e.at, e.item.entered_at, e.item.pk), reverse=True)

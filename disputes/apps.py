@@ -10,6 +10,10 @@ class DisputesConfig(AppConfig):
 
     def ready(self) -> None:
         from attribution.selectors import FACT_SOURCES
+        from customers.page_presenters import TIMELINE_SOURCES
         from disputes.facts import dispute_facts
+        from disputes.timeline import dispute_timeline_entries
 
         FACT_SOURCES["disputes"] = dispute_facts
+        if dispute_timeline_entries not in TIMELINE_SOURCES:
+            TIMELINE_SOURCES.append(dispute_timeline_entries)
