@@ -27,6 +27,8 @@ NAV_ITEMS = (
     NavItem("rotation-report", _("Fairness"), (Role.CLERK, Role.MANAGER)),
     NavItem("my-customers", _("My customers"), (Role.CONSULTANT,)),
     NavItem("pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
+    NavItem("disputes", _("Disputes"), (Role.CONSULTANT, Role.MANAGER)),
+    NavItem("violations", _("Violations"), (Role.CONSULTANT, Role.MANAGER)),
 )
 
 HOME_BY_ROLE = {
