@@ -18,7 +18,7 @@ from attribution.selectors import household_verdict
 from customers.models import Customer, Household, Relation
 from customers.services import household_link_create
 from projects.access import is_member
-from salesoffice.api import LocalDateTimeField, in_zone, staff_in_project
+from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, staff_in_project
 from salesoffice.errors import NotFound
 
 User = get_user_model()
@@ -35,6 +35,8 @@ def household_for(user, pk: int) -> Household:
 
 
 class AttributionApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     @extend_schema(parameters=[OpenApiParameter("at", str, required=False)], responses={200: dict})
     def get(self, request, pk):
         household = household_for(request.user, pk)
@@ -48,6 +50,8 @@ class AttributionApi(APIView):
 
 
 class PendingClaimCreateApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     class InputSerializer(serializers.Serializer):
         consultant = serializers.CharField()
         evidence = serializers.CharField(allow_blank=True)

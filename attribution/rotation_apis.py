@@ -17,7 +17,7 @@ from attribution.models import Reception, RosterEntry, RotationState
 from customers.models import Registration
 from projects.access import person, project_for
 from projects.models import Project
-from salesoffice.api import iso, staff_in_project
+from salesoffice.api import SITE_STAFF, iso, staff_in_project
 from salesoffice.errors import NotFound
 
 
@@ -126,6 +126,8 @@ class RosterSetApi(APIView):
 
 
 class RotationStatusApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     class InputSerializer(serializers.Serializer):
         consultant = serializers.CharField()
         state = serializers.ChoiceField(choices=RotationState.choices)

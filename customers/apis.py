@@ -27,7 +27,13 @@ from customers.phones import PhoneError, mask_phone, normalise_phone
 from customers.presenters import customer_payload, registration_payload
 from customers.validity import reason_text
 from projects.access import is_member, is_office_staff, person
-from salesoffice.api import LocalDateTimeField, in_zone, project_by_code, staff_in_project
+from salesoffice.api import (
+    SITE_STAFF,
+    LocalDateTimeField,
+    in_zone,
+    project_by_code,
+    staff_in_project,
+)
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 
 
@@ -177,6 +183,8 @@ class CorrectionCreateApi(APIView):
 
 
 class LookupApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "lookup"
 
@@ -238,6 +246,8 @@ def lookup_payload(result: selectors.LookupResult, phone: str, project) -> dict:
 
 
 class FollowUpCreateApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     class InputSerializer(serializers.Serializer):
         customer = serializers.IntegerField()
         consultant = serializers.CharField()

@@ -18,7 +18,7 @@ from projects.models import Membership, Notification, Project
 from projects.notifications import render
 from projects.roles import Role
 from projects.services import ensure_may_manage_staff
-from salesoffice.api import LocalDateTimeField, in_zone, project_by_code
+from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, project_by_code
 from salesoffice.errors import NotFound
 
 User = get_user_model()
@@ -107,6 +107,8 @@ def staff_payload(user, membership: Membership | None = None) -> dict:
 
 
 class StaffListCreateApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     class InputSerializer(serializers.Serializer):
         username = serializers.RegexField(r"^[\w.@+-]{1,150}$")
         name = serializers.CharField(max_length=150)
@@ -142,6 +144,8 @@ class StaffListCreateApi(APIView):
 
 
 class StaffDetailApi(APIView):
+    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+
     class InputSerializer(serializers.Serializer):
         project = serializers.CharField(required=False)
         claim_quota = serializers.IntegerField(required=False, allow_null=True, min_value=0)

@@ -9,9 +9,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from projects.access import has_role
 from projects.models import Project
+from projects.roles import Role
 from salesoffice.errors import DomainError
 
 
@@ -67,3 +71,17 @@ def staff_in_project(project: Project, username: str, field: str = "consultant")
             fields={field: [_("Unknown staff member.")]},
         )
     return found
+
+
+class NotChannelAgent(BasePermission):
+    """Channel agents are outside the site: an endpoint about its customers, their claims or
+    its staff refuses them outright (DOMAIN.md §11), before it looks anything up."""
+
+    message = gettext_lazy("Channel agents have no access to the site's records.")
+
+    def has_permission(self, request, view) -> bool:
+        return not has_role(request.user, Role.CHANNEL)
+
+
+# For the views of site records: ``permission_classes = SITE_STAFF``.
+SITE_STAFF = [IsAuthenticated, NotChannelAgent]

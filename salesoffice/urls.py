@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("projects.urls")),
     path("", include("customers.urls")),
     path("", include("attribution.urls")),
+    path("", include("channels.urls")),
     path("", include("disputes.urls")),
 ]
 
