@@ -233,7 +233,12 @@ def rules_shares(
         assisted_by=subscription.assisted_by.username if subscription.assisted_by else None,
         collision=collision,
         channel=channel,
-        channel_percent=channel_share(project=project, channel=channel) if channel else None,
+        channel_percent=(
+            # The agreement in force on the day the deal counts from.
+            channel_share(project=project, channel=channel, at=subscription.attributed_at)
+            if channel
+            else None
+        ),
     )
     shares = deal_shares(facts, policy.splits)
     wanted = {s.consultant for s in shares if s.consultant}

@@ -26,6 +26,13 @@ MESSAGES = {
     "dispute_opened": _("A dispute was opened on %(customer)s: %(reason)s"),
     "dispute_ruled": _("The dispute on %(customer)s was ruled: %(owner)s owns it."),
     "dispute_appealed": _("The ruling on %(customer)s was appealed."),
+    "deal_taken_in_absence": _(
+        "%(closer)s took a subscription of %(unit)s from your customer %(customer)s while you "
+        "were away; the commission is shared."
+    ),
+    "subscription_cancelled": _(
+        "The subscription of %(unit)s by %(customer)s was cancelled: %(reason)s"
+    ),
     "payment_overdue": _("%(customer)s: %(amount)s due on %(due)s is overdue."),
     "ticket_overdue": _("Ticket %(number)s is past its deadline."),
     "follow_up_due": _("After-handover visit due for %(customer)s."),

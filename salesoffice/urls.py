@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("attribution.urls")),
     path("", include("channels.urls")),
     path("", include("disputes.urls")),
+    path("", include("orders.urls")),
 ]
 
 urlpatterns = [

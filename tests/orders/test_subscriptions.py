@@ -10,12 +10,14 @@ from django.utils import timezone
 from attribution.facts import ChannelFact
 from attribution.models import HouseholdState
 from attribution.selectors import FACT_SOURCES, household_verdict
+from channels.models import ChannelAgreement
+from channels.services import ReportInput, channel_report_create, visit_confirm
 from disputes.models import Dispute, DisputeKind
 from orders.commission import commission_set, current_shares
 from orders.commission_rules import Share
 from orders.models import Subscription, SubscriptionCancellation, UnitHold, UnitStatus
 from orders.services import subscription_cancel, subscription_of_household
-from projects.models import Notification
+from projects.models import Membership, Notification
 from salesoffice.errors import Conflict, DomainError, NotPermitted
 from tests.factories import CustomerFactory, ProjectFactory, UserFactory
 from tests.orders.conftest import DAY1, SH, make_unit, register, subscribe
@@ -131,6 +133,26 @@ class TestSplits:
         result = subscribe(make_unit(project), customer, alice)
         assert result.verdict.channel["name"] == "链家"
         assert shares_of(result.subscription) == {"channel:链家": "15.00", "alice": "85.00"}
+
+    def test_a13_end_to_end_a_confirmed_channel_visit_and_its_agreement(
+        self, project, alice, clara, chan, clock
+    ):
+        Membership.objects.filter(user=chan, project=project).update(channel_name="链家")
+        ChannelAgreement.objects.create(
+            project=project, channel_name="链家", share_percent=Decimal("3.50"), valid_from=DAY1
+        )
+        report = channel_report_create(
+            project=project,
+            agent=chan,
+            data=ReportInput(name="赵敏", gender="F", phone_visible="138****8000"),
+        )
+        clock.move_to(DAY1 + timedelta(hours=2), tick=False)
+        customer = register(project, alice, name="赵敏", phone="13800138000")
+        registration = customer.registrations.get()
+        visit_confirm(report=report, registration=registration, acting_user=clara)
+        result = subscribe(make_unit(project), customer, alice)
+        assert result.verdict.channel["name"] == "链家"
+        assert shares_of(result.subscription) == {"channel:链家": "3.50", "alice": "96.50"}
 
 
 class TestRefusals:

@@ -1,0 +1,276 @@
+"""Units, subscriptions and commission over HTTP (API.md "Deals and commission"): thin views
+over ``services`` and ``selectors``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from attribution.explain import verdict_json
+from customers.models import Customer
+from orders import selectors, services
+from orders.commission_rules import Share
+from orders.models import Subscription, Unit, UnitStatus
+from orders.selectors import PartyStatement, Statement
+from projects.access import has_role, is_member, person, project_for, projects_of
+from salesoffice.api import LocalDateTimeField, in_zone, iso, project_by_code, staff_in_project
+from salesoffice.errors import DomainError, NotFound, NotPermitted
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def unit_payload(unit: Unit) -> dict:
+    return {
+        "id": unit.pk,
+        "project": unit.project.code,
+        "building": unit.building,
+        "unit": unit.unit,
+        "floor": unit.floor,
+        "room": unit.room,
+        "label": str(unit),
+        "layout": unit.layout,
+        "area": money(unit.area),
+        "list_price": money(unit.list_price),
+        "status": unit.status,
+        "status_label": unit.get_status_display(),
+    }
+
+
+def share_payload(share: Share) -> dict:
+    """API.md: ``consultant`` is the username, ``percent`` a decimal string ("50.00")."""
+    party = {"consultant": share.consultant.username} if share.consultant else {}
+    party = party or {"channel": share.channel}
+    return {**party, "percent": money(share.percent), "role": share.role}
+
+
+def _unknown(field: str, message: str) -> DomainError:
+    return DomainError(message, code=f"unknown_{field}", fields={field: [message]})
+
+
+class UnitListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        project = serializers.CharField()
+        building = serializers.CharField(max_length=20)
+        unit = serializers.CharField(max_length=20, allow_blank=True, required=False, default="")
+        floor = serializers.IntegerField(allow_null=True, required=False, default=None)
+        room = serializers.CharField(max_length=20)
+        layout = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+        area = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
+        list_price = serializers.DecimalField(
+            max_digits=14, decimal_places=2, min_value=Decimal("0")
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", str, required=True),
+            OpenApiParameter("building", str, required=False),
+            OpenApiParameter("status", str, required=False, enum=UnitStatus.values),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        project = project_for(request.user, request.query_params.get("project", ""))
+        if not (request.user.is_superuser or has_role(request.user, *selectors.UNIT_ROLES)):
+            raise NotPermitted()
+        wanted = request.query_params.get("status", "")
+        if wanted and wanted not in UnitStatus.values:
+            raise DomainError(
+                _("Unknown unit status."), code="invalid", fields={"status": [_("Unknown.")]}
+            )
+        units = selectors.units_of(
+            project, building=request.query_params.get("building", ""), status=wanted
+        ).select_related("project")
+        return Response([unit_payload(u) for u in units])
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        project = project_by_code(values.pop("project"))
+        if not is_member(request.user, project):
+            raise NotFound(_("No such project."), code="unknown_project")
+        unit = services.unit_create(
+            project=project, data=services.UnitInput(**values), acting_user=request.user
+        )
+        return Response(unit_payload(unit), status=status.HTTP_201_CREATED)
+
+
+def subscription_payload(result: services.SubscriptionResult) -> dict:
+    subscription = result.subscription
+    tz = subscription.project.tzinfo
+    return {
+        "id": subscription.pk,
+        "unit": unit_payload(subscription.unit),
+        "customer": subscription.customer_id,
+        "consultant": person(subscription.consultant),
+        "assisted_by": person(subscription.assisted_by),
+        "price": money(subscription.price),
+        "deposit": money(subscription.deposit),
+        "occurred_at": iso(subscription.occurred_at, tz),
+        "attributed_at": iso(subscription.attributed_at, tz),
+        "owner_absent": subscription.owner_absent,
+        "deposit_only": subscription.deposit_only,
+        "attribution": verdict_json(result.verdict, tz),
+        "commission": {
+            "source": "rules",
+            "shares": [share_payload(s) for s in result.shares],
+        },
+        "dispute": result.dispute.pk if result.dispute else None,
+    }
+
+
+class SubscriptionCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        unit = serializers.IntegerField()
+        customer = serializers.IntegerField()
+        consultant = serializers.CharField()
+        deposit = serializers.DecimalField(**MONEY)
+        occurred_at = LocalDateTimeField()
+        owner_absent = serializers.BooleanField(required=False, default=False)
+        deposit_only = serializers.BooleanField(required=False, default=False)
+        assisted_by = serializers.CharField(
+            allow_null=True, allow_blank=True, required=False, default=None
+        )
+        price = serializers.DecimalField(**MONEY, allow_null=True, required=False, default=None)
+        note = serializers.CharField(allow_blank=True, required=False, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        projects = projects_of(request.user)
+        units = Unit.objects.select_related("project")
+        unit = units.filter(pk=values.pop("unit"), project__in=projects).first()
+        if unit is None:
+            raise _unknown("unit", _("No such unit."))
+        customer = Customer.objects.filter(pk=values.pop("customer"), project__in=projects).first()
+        if customer is None:
+            raise _unknown("customer", _("No such customer."))
+        project = unit.project
+        helper = values.pop("assisted_by")
+        values.update(
+            unit=unit,
+            customer=customer,
+            consultant=staff_in_project(project, values["consultant"]),
+            assisted_by=staff_in_project(project, helper, "assisted_by") if helper else None,
+            occurred_at=in_zone(values["occurred_at"], project.tzinfo),
+        )
+        result = services.subscription_create(
+            data=services.SubscriptionInput(**values), acting_user=request.user
+        )
+        return Response(subscription_payload(result), status=status.HTTP_201_CREATED)
+
+
+class SubscriptionCancelApi(APIView):
+    """退订: a manager approves; the unit is available again and the household unlocked."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request, pk):
+        subscription = (
+            Subscription.objects.select_related(
+                "project", "unit__project", "customer", "consultant"
+            )
+            .filter(pk=pk, project__in=projects_of(request.user))
+            .first()
+        )
+        if subscription is None:
+            raise NotFound(_("No such subscription."))
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cancellation, verdict = services.subscription_cancel(
+            subscription=subscription,
+            reason=data.validated_data["reason"],
+            acting_user=request.user,
+        )
+        tz = subscription.project.tzinfo
+        subscription.unit.refresh_from_db()
+        return Response(
+            {
+                "id": cancellation.pk,
+                "subscription": subscription.pk,
+                "occurred_at": iso(cancellation.occurred_at, tz),
+                "reason": cancellation.reason,
+                "approved_by": person(cancellation.approved_by),
+                "unit": unit_payload(subscription.unit),
+                "attribution": verdict_json(verdict, tz),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def party_payload(party: PartyStatement, tz) -> dict:
+    return {
+        "consultant": party.username,
+        "channel": party.channel or None,
+        "name": party.name,
+        "deals": party.deals,
+        "total": money(party.total),
+        "lines": [
+            {
+                "subscription": line.subscription.pk,
+                "occurred_at": iso(line.subscription.occurred_at, tz),
+                "unit": str(line.subscription.unit),
+                "customer": {
+                    "id": line.subscription.customer_id,
+                    "name": line.subscription.customer.name,
+                },
+                "closer": line.subscription.consultant.username,
+                "price": money(line.subscription.price),
+                "percent": money(line.percent),
+                "role": line.role,
+                "amount": money(line.amount),
+                "cancelled": line.cancelled,
+                "provisional": line.provisional,
+            }
+            for line in party.lines
+        ],
+    }
+
+
+def statement_payload(statement: Statement) -> dict:
+    tz = statement.project.tzinfo
+    return {
+        "project": statement.project.code,
+        "month": statement.month.strftime("%Y-%m"),
+        "parties": [party_payload(p, tz) for p in statement.parties],
+        "total": money(statement.total),
+    }
+
+
+class CommissionStatementApi(APIView):
+    """Commission statements of a month: a manager reads everyone's, a consultant their own."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", str, required=True),
+            OpenApiParameter("month", str, required=False, description="YYYY-MM, local"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        project = project_for(request.user, request.query_params.get("project", ""))
+        if not selectors.may_read_statements(request.user):
+            raise NotPermitted()
+        month = request.query_params.get("month")
+        first = (
+            selectors.parse_month(month)
+            if month
+            else timezone.localdate(timezone=project.tzinfo).replace(day=1)
+        )
+        statement = selectors.statement_for(project=project, month=first, viewer=request.user)
+        return Response(statement_payload(statement))
