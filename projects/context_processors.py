@@ -27,6 +27,8 @@ NAV_ITEMS = (
     NavItem("rotation-report", _("Fairness"), (Role.CLERK, Role.MANAGER)),
     NavItem("my-customers", _("My customers"), (Role.CONSULTANT,)),
     NavItem("pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
+    NavItem("channel-reports", _("Channel reports"), (Role.CLERK, Role.MANAGER)),
+    NavItem("channel-portal", _("My reports"), (Role.CHANNEL,)),
     NavItem("disputes", _("Disputes"), (Role.CONSULTANT, Role.MANAGER)),
     NavItem("violations", _("Violations"), (Role.CONSULTANT, Role.MANAGER)),
 )
@@ -35,6 +37,7 @@ HOME_BY_ROLE = {
     Role.CONSULTANT: "desk",
     Role.CLERK: "sheet",
     Role.MANAGER: "desk",
+    Role.CHANNEL: "channel-portal",
 }
 
 

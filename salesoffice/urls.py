@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("attribution.page_urls")),
     path("", include("attribution.list_urls")),
     path("", include("projects.page_urls")),
+    path("", include("channels.page_urls")),
     path("", include("disputes.page_urls")),
 ]
 
