@@ -37,6 +37,17 @@ MESSAGES = {
     "ticket_overdue": _("Ticket %(number)s is past its deadline."),
     "follow_up_due": _("After-handover visit due for %(customer)s."),
     "daily_summary": _("Today: %(visits)s visits, %(calls)s calls, %(unregistered)s unregistered."),
+    "channel_report_lapsed": _(
+        "Your report of %(customer)s (%(phone)s) lapsed after %(until)s without a visit."
+    ),
+    "channel_visit_confirmed": _(
+        "The visit of %(customer)s reported by %(channel)s is confirmed, protected until "
+        "%(until)s: sign the confirmation."
+    ),
+    "channel_report_skimming": _(
+        "%(agent)s (%(channel)s) reported %(customer)s (%(phone)s), received on site at "
+        "%(time)s before the report: possible skimming (A13)."
+    ),
 }
 
 

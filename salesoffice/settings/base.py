@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "resolve-pending": {"task": "attribution.resolve_pending", "schedule": 300.0},
     "flag-unregistered": {"task": "attribution.flag_unregistered", "schedule": 60.0},
     "remind-lapsing": {"task": "attribution.remind_lapsing", "schedule": 3600.0},
+    # Channels (A13): reports with no visit in time lapse, and their agents are told once.
+    "lapse-channel-reports": {"task": "channels.lapse_reports", "schedule": 300.0},
     "send-notification-emails": {"task": "projects.send_notification_emails", "schedule": 120.0},
 }
 
