@@ -27,6 +27,8 @@ NAV_ITEMS = (
     NavItem("rotation-report", _("Fairness"), (Role.CLERK, Role.MANAGER)),
     NavItem("my-customers", _("My customers"), (Role.CONSULTANT,)),
     NavItem("pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
+    NavItem("units", _("Units"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER, Role.FINANCE)),
+    NavItem("commission", _("Commission"), (Role.CONSULTANT, Role.MANAGER)),
     NavItem("channel-reports", _("Channel reports"), (Role.CLERK, Role.MANAGER)),
     NavItem("channel-portal", _("My reports"), (Role.CHANNEL,)),
     NavItem("disputes", _("Disputes"), (Role.CONSULTANT, Role.MANAGER)),

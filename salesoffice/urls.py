@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("projects.page_urls")),
     path("", include("channels.page_urls")),
     path("", include("disputes.page_urls")),
+    path("", include("orders.page_urls")),
 ]
 
 if settings.DEBUG:
