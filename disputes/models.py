@@ -100,7 +100,12 @@ class DisputeEvidence(models.Model):
         verbose_name_plural = _("evidence")
 
     def __str__(self) -> str:
-        return self.file.name or self.note[:40]
+        return self.filename or self.note[:40]
+
+    @property
+    def filename(self) -> str:
+        """The name as uploaded, without the storage's folders."""
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
 
 
 class StepKind(models.TextChoices):

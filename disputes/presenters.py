@@ -15,7 +15,7 @@ def evidence_payload(evidence: DisputeEvidence, tz) -> dict:
     return {
         "id": evidence.pk,
         "file": evidence_url(evidence) if evidence.file else None,
-        "name": evidence.file.name.rsplit("/", 1)[-1] if evidence.file else "",
+        "name": evidence.filename,
         "note": evidence.note,
         "uploaded_by": person(evidence.uploaded_by),
         "uploaded_at": iso(evidence.uploaded_at, tz),

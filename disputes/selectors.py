@@ -20,6 +20,7 @@ from customers.models import FollowUp, Registration
 from disputes.models import Dispute, DisputeState, DisputeStep, Violation
 from disputes.rulings import TERMS, RulingTemplate, applicable_templates
 from disputes.services import may_decide
+from disputes.timeline import step_rows
 from projects.access import has_role, is_member
 from projects.models import Project
 from projects.roles import Role
@@ -207,6 +208,7 @@ class RulingScreen:
     mode: str  # "ruling", "final" or "" when nothing is left to decide
     may_review: bool
     buttons: list[TemplateButton]
+    steps: list  # disputes.timeline.StepRow
 
 
 def screen_mode(dispute: Dispute) -> str:
@@ -241,4 +243,5 @@ def ruling_screen(dispute: Dispute, viewer) -> RulingScreen:
             TemplateButton(t.value, TERMS[t], str(t.label), open_to_me and applicable[t])
             for t in RulingTemplate
         ],
+        steps=step_rows(dispute.steps.all()),
     )

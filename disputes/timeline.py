@@ -58,6 +58,28 @@ def template_term(template: str) -> str:
     return TERMS.get(template, "") if template in RulingTemplate.values else ""
 
 
+def step_rows(steps) -> list[StepRow]:
+    """Steps with the names of the people their shares and violations name (one query)."""
+    steps = list(steps)
+    names = names_for(
+        {s["consultant"] for step in steps for s in step.shares}
+        | {v["staff"] for step in steps for v in step.violations}
+    )
+    labels = dict(ViolationKind.choices)
+    return [
+        StepRow(
+            step,
+            template_term(step.template),
+            [(names.get(s["consultant"], s["consultant"]), s["percent"]) for s in step.shares],
+            [
+                (names.get(v["staff"], v["staff"]), labels.get(v["kind"], v["kind"]))
+                for v in step.violations
+            ],
+        )
+        for step in steps
+    ]
+
+
 def dispute_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     disputes = list(
         Dispute.objects.filter(customer__household_id=customer.household_id)
@@ -66,12 +88,6 @@ def dispute_timeline_entries(customer: Customer) -> list[TimelineEntry]:
             Prefetch("steps", queryset=DisputeStep.objects.select_related("entered_by", "owner"))
         )
     )
-    steps = [step for dispute in disputes for step in dispute.steps.all()]
-    names = names_for(
-        {s["consultant"] for step in steps for s in step.shares}
-        | {v["staff"] for step in steps for v in step.violations}
-    )
-    labels = dict(ViolationKind.choices)
     entries = [
         TimelineEntry(
             "dispute",
@@ -83,19 +99,8 @@ def dispute_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     ]
     entries += [
         TimelineEntry(
-            "dispute_step",
-            step.entered_at,
-            StepRow(
-                step,
-                template_term(step.template),
-                [(names.get(s["consultant"], s["consultant"]), s["percent"]) for s in step.shares],
-                [
-                    (names.get(v["staff"], v["staff"]), labels.get(v["kind"], v["kind"]))
-                    for v in step.violations
-                ],
-            ),
-            template="disputes/partials/timeline_step.html",
+            "dispute_step", row.entered_at, row, template="disputes/partials/timeline_step.html"
         )
-        for step in steps
+        for row in step_rows(step for dispute in disputes for step in dispute.steps.all())
     ]
     return entries

@@ -19,6 +19,7 @@ from customers.views import visible_customer
 from disputes import selectors, services
 from disputes.forms import AppealForm, DisputeOpenForm
 from disputes.models import DisputeEvidence, DisputeState
+from disputes.timeline import step_rows
 from projects.access import display_name, has_role
 from projects.exports import export_allowed, xlsx_response
 from projects.roles import Role
@@ -86,7 +87,11 @@ def dispute_page(request, pk):
     if manager and request.user.is_staff:
         return redirect(reverse("admin:disputes_dispute_change", args=[dispute.pk]))
     may_appeal = request.user.pk in dispute.parties and dispute.state == DisputeState.RULED
-    context = {"dispute": dispute, "form": AppealForm() if may_appeal else None}
+    context = {
+        "dispute": dispute,
+        "steps": step_rows(dispute.steps.all()),
+        "form": AppealForm() if may_appeal else None,
+    }
     return render_local(request, dispute.project, "disputes/dispute.html", context)
 
 
@@ -116,8 +121,7 @@ def evidence_download(request, pk, evidence_id):
     evidence = get_object_or_404(
         DisputeEvidence.objects.exclude(file=""), pk=evidence_id, dispute=dispute
     )
-    name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename)
 
 
 def _month_report(request, project):
