@@ -80,8 +80,11 @@ class Dispute(models.Model):
 
     @property
     def parties(self) -> set[int]:
-        """Who may not rule on it: the claimant, the owner at opening, whoever opened it."""
-        return {self.claimant_id, self.owner_at_opening_id, self.opened_by_id} - {None}
+        """Who may not rule on it: the claimant, the owner at opening, whoever opened it. A
+        dispute the rules opened (a collision) was opened by nobody: whoever happened to enter
+        the registration or the deal that collided is no party for that."""
+        opener = self.opened_by_id if self.kind == DisputeKind.MANUAL else None
+        return {self.claimant_id, self.owner_at_opening_id, opener} - {None}
 
 
 class DisputeEvidence(models.Model):

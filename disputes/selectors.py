@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from attribution.explain import verdict_json
 from attribution.selectors import household_verdict
 from customers.models import FollowUp, Registration
-from disputes.models import Dispute, DisputeState, DisputeStep, Violation
+from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
 from disputes.rulings import TERMS, RulingTemplate, applicable_templates
 from disputes.services import may_decide
 from disputes.timeline import step_rows
@@ -30,7 +30,9 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _parties_q(user) -> Q:
-    return Q(claimant=user) | Q(owner_at_opening=user) | Q(opened_by=user)
+    """``Dispute.parties`` as a condition."""
+    opened = Q(opened_by=user, kind=DisputeKind.MANUAL)
+    return Q(claimant=user) | Q(owner_at_opening=user) | opened
 
 
 def disputes_visible_to(user, project: Project) -> QuerySet[Dispute]:

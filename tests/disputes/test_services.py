@@ -8,7 +8,7 @@ import pytest
 
 from attribution.models import Assignment
 from attribution.selectors import household_verdict
-from disputes.models import Dispute, DisputeState, DisputeStep, Violation
+from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
 from disputes.services import (
     RulingInput,
     dispute_appeal,
@@ -21,7 +21,8 @@ from disputes.services import (
 from orders.commission import Share, current_shares
 from projects.models import Notification
 from salesoffice.errors import Conflict, DomainError, NotPermitted
-from tests.disputes.conftest import DAY1, subscribe
+from tests.disputes.conftest import DAY1, register, subscribe
+from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +222,22 @@ class TestAppeal:
         ]
         verdict = household_verdict(dispute.household)
         assert (verdict.owner, verdict.basis[0].rule) == ("alice", "M")
+
+
+def test_a_manager_who_entered_a_colliding_registration_is_no_party_to_it(clock):
+    """Same-day collisions go to the manager (confirmation-10d): the rule opened the dispute,
+    not the manager who happened to enter the second registration for a consultant."""
+    project = ProjectFactory(code="C10", policy="confirmation-10d")
+    ann, ben = (UserFactory(username=u, role="consultant", project=project) for u in ("ann", "ben"))
+    boss = UserFactory(username="boss", role="manager", project=project)
+    register(ann, project, DAY1)
+    clock.move_to(DAY1 + timedelta(hours=2))
+    register(ben, project, DAY1 + timedelta(hours=2), acting_user=boss)
+    dispute = Dispute.objects.get()
+    assert (dispute.kind, dispute.opened_by, dispute.parties) == (
+        DisputeKind.SAME_DAY,
+        boss,
+        {ann.pk, ben.pk},
+    )
+    step = rule(dispute, boss, "keep_owner", "安娜先登记")
+    assert step.owner == ann
