@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from attribution.engine import policy_at
 from attribution.explain import verdict_json
@@ -222,38 +223,36 @@ def may_decide(dispute: Dispute, user) -> bool:
 # -- the state machine ---------------------------------------------------------------------------
 
 
+# Each step is allowed from some states only; a refusal's code says why not now.
+ALLOWED_FROM = {
+    "review": (DisputeState.OPEN,),
+    "ruling": (DisputeState.OPEN, DisputeState.REVIEWED),
+    "appeal": (DisputeState.RULED,),
+    "final_ruling": (DisputeState.APPEALED,),
+}
+REFUSALS = {  # (move, state) → (code, sentence); (move, None) for any other state
+    ("review", None): ("not_reviewable", gettext_lazy("Only an open dispute is reviewed.")),
+    ("ruling", DisputeState.RULED): ("dispute_closed", gettext_lazy("It was ruled already.")),
+    ("ruling", DisputeState.APPEALED): (
+        "appeal_pending",
+        gettext_lazy("The ruling was appealed: a final ruling decides now."),
+    ),
+    ("appeal", None): ("not_appealable", gettext_lazy("Only a ruling is appealed, once.")),
+    ("final_ruling", None): (
+        "not_appealed",
+        gettext_lazy("A final ruling answers an appeal; this ruling was not appealed."),
+    ),
+}
+
+
 def _refuse_move(dispute: Dispute, move: str) -> None:
-    """Each step is allowed from some states only; the code names why it is not now."""
     state = dispute.state
+    if state in ALLOWED_FROM[move]:
+        return
     if state == DisputeState.FINAL:
         raise Conflict(_("This dispute was finally ruled: it is closed."), code="dispute_closed")
-    refusals = {
-        "review": (
-            (DisputeState.OPEN,),
-            "not_reviewable",
-            _("Only an open dispute is reviewed, before the ruling."),
-        ),
-        "ruling": (
-            (DisputeState.OPEN, DisputeState.REVIEWED),
-            "dispute_closed" if state == DisputeState.RULED else "appeal_pending",
-            _("This dispute was ruled already.")
-            if state == DisputeState.RULED
-            else _("The ruling was appealed: a final ruling decides now."),
-        ),
-        "appeal": (
-            (DisputeState.RULED,),
-            "not_appealable",
-            _("Only a ruling can be appealed, once."),
-        ),
-        "final_ruling": (
-            (DisputeState.APPEALED,),
-            "not_appealed",
-            _("A final ruling answers an appeal; this ruling was not appealed."),
-        ),
-    }
-    allowed, code, message = refusals[move]
-    if state not in allowed:
-        raise Conflict(message, code=code)
+    code, sentence = REFUSALS.get((move, state)) or REFUSALS[(move, None)]
+    raise Conflict(str(sentence), code=code)
 
 
 def _locked(dispute: Dispute) -> Dispute:
@@ -267,7 +266,9 @@ def _locked(dispute: Dispute) -> Dispute:
     )
 
 
-def _step(dispute: Dispute, kind: str, note: str, acting_user, now: datetime, **extra):
+def _step(
+    dispute: Dispute, kind: str, note: str, acting_user, now: datetime, **extra
+) -> DisputeStep:
     return DisputeStep.objects.create(
         dispute=dispute, kind=kind, note=note, entered_at=now, entered_by=acting_user, **extra
     )
@@ -350,12 +351,8 @@ def ruling_input_from_template(*, dispute: Dispute, template: str, reason: str) 
 
 
 def _input_of(ruling: Ruling, reason: str) -> RulingInput:
-    people = User.objects.in_bulk(
-        {ruling.owner}
-        | {who for who, _ in ruling.shares}
-        | {who for who, _ in ruling.violations} - {None},
-        field_name="username",
-    )
+    named = {ruling.owner} | {who for who, _ in ruling.shares} | {w for w, _ in ruling.violations}
+    people = User.objects.in_bulk(named - {None}, field_name="username")
     return RulingInput(
         owner=people.get(ruling.owner),
         reason=reason,
@@ -444,7 +441,9 @@ def _normal(shares) -> tuple[tuple[str, Decimal], ...]:
     return tuple(sorted((who, Decimal(p).quantize(CENTS)) for who, p in shares))
 
 
-def _record_outcome_of_appeal(dispute, first, final, acting_user, now: datetime) -> None:
+def _record_outcome_of_appeal(
+    dispute: Dispute, first: DisputeStep, final: DisputeStep, acting_user, now: datetime
+) -> None:
     if _same_decision(first, final):
         appeal = dispute.steps.filter(kind=StepKind.APPEAL).order_by("-entered_at", "-id").first()
         staff, kind = appeal.entered_by, ViolationKind.REJECTED_APPEAL  # 投诉驳回
@@ -461,7 +460,9 @@ def _source(dispute: Dispute) -> str:
     return f"dispute:{dispute.pk}"
 
 
-def _apply(dispute: Dispute, kind: str, ruling: RulingInput, acting_user, now: datetime):
+def _apply(
+    dispute: Dispute, kind: str, ruling: RulingInput, acting_user, now: datetime
+) -> DisputeStep:
     """The ruling as ledger events: the step, the engine's M assignment, the deal's shares
     and the violations; then the household's status is refreshed."""
     household = dispute.customer.household
@@ -502,7 +503,7 @@ def _apply(dispute: Dispute, kind: str, ruling: RulingInput, acting_user, now: d
     return step
 
 
-def _commission(household: Household, ruling: RulingInput, step: DisputeStep, acting_user):
+def _commission(household: Household, ruling: RulingInput, step: DisputeStep, acting_user) -> None:
     """A deal's shares follow the ruling; without a live deal the step keeps them for the record."""
     from orders.commission import commission_set
     from orders.services import subscription_of_household
