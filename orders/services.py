@@ -199,6 +199,18 @@ def _record(
     )
 
 
+def _take_unit(
+    data: SubscriptionInput, unit: Unit, price: Decimal, policy: Policy, now: datetime, acting_user
+) -> Subscription:
+    """The deal recorded and the (locked) unit held by it."""
+    _ensure_unit_free(unit)
+    subscription = _record(data, unit, price, policy, now, acting_user)
+    _hold(unit, subscription, now)
+    unit.status = UnitStatus.SUBSCRIBED
+    unit.save(update_fields=["status"])
+    return subscription
+
+
 def _refresh(household: Household, now: datetime) -> Verdict:
     """The engine's answer after the change, stored as the household's materialised state."""
     verdicts = household_states_refresh(
@@ -294,13 +306,8 @@ def subscription_create(*, data: SubscriptionInput, acting_user) -> Subscription
             raise _invalid(
                 "occurred_at", _("The subscription cannot be in the future."), "occurred_in_future"
             )
-        _ensure_unit_free(unit)
-        project = unit.project
-        policy = policy_in_force(project, now)
-        subscription = _record(data, unit, price, policy, now, acting_user)
-        _hold(unit, subscription, now)
-        unit.status = UnitStatus.SUBSCRIBED
-        unit.save(update_fields=["status"])
+        policy = policy_in_force(unit.project, now)
+        subscription = _take_unit(data, unit, price, policy, now, acting_user)
         verdict = _refresh(household, now)
         collision = deal_collides(verdict, subscription)
         shares = rules_shares(subscription, verdict, policy, collision=collision)
