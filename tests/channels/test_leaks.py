@@ -43,6 +43,7 @@ SECRETS = {
     "139****5678": "a site customer's masked phone",
     "司马隐私": "a pool customer's name",
     "13987654321": "a pool customer's phone",
+    "139****4321": "a pool customer's masked phone",
     "13911112222": "a received visitor's phone",
     "13700006666": "the full phone of the agent's own confirmed customer",
     "诸葛对手": "a rival channel's report",
@@ -162,8 +163,11 @@ def plausible_body(office) -> dict:
 
 
 def requests_for(kind: str, path: str, body: dict):
-    # The agent's own pages may echo what the agent asks for; the others must refuse it.
-    query = {} if AGENT_MAY_USE.match(path) else {"project": "HX01", "phone": "13912345678"}
+    # The agent's own pages may echo what the agent asks for, and every page repeats its own
+    # URL in the language switch: a page gets no phone to repeat.
+    query = {"project": "HX01"}
+    if kind == "api" and not AGENT_MAY_USE.match(path):
+        query["phone"] = "13912345678"
     for method in METHODS[kind]:
         if method == "get":
             yield method, query, {}
@@ -184,6 +188,8 @@ def test_no_url_shows_a_channel_agent_anything_of_the_site(office, chan, api, cl
         for path in concrete_paths(route, ids):
             for method, data, extra in requests_for(kind, path, body):
                 response = getattr(http, method)(path, data, **extra)
+                if "logout" in path:  # the walk passes the logout pages too
+                    client.force_login(chan)
                 seen += 1
                 text = response.content.decode(errors="replace")
                 problems += [f"{method.upper()} {path}: {leak}" for leak in leaks(text)]
@@ -199,3 +205,44 @@ def test_the_agents_own_report_shows_the_phone_as_typed_never_the_visit(office, 
         ("渠道客户", "137****6666", "confirmed")
     ]
     assert not {"site_customer", "registration", "skimming", "agent"} & set(results[0])
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/lookup/?project=HX01&phone=13912345678", 403),
+        ("/api/customers/{customer}/", 404),
+        ("/api/households/{household}/attribution/", 403),
+        ("/api/staff/?project=HX01", 403),
+        ("/p/HX01/desk/", 403),
+        ("/p/HX01/desk/lookup/?phone=13800000000", 403),
+        ("/p/HX01/sheet/", 403),
+        ("/customers/{customer}/", 404),
+        ("/p/HX01/pool/", 403),
+        ("/p/HX01/my-customers/", 403),
+        ("/p/HX01/rotation/", 403),
+        ("/p/HX01/channel-reports/", 403),
+    ],
+)
+def test_each_site_screen_refuses_an_agent(office, chan, client, url, status):
+    """The screens DOMAIN.md §11 protects, one by one, by session as the browser calls them."""
+    customer = Customer.objects.get(phone="13912345678")
+    client.force_login(chan)
+    response = client.get(url.format(customer=customer.pk, household=customer.household_id))
+    assert response.status_code == status
+    assert not leaks(response.content.decode())
+
+
+def test_an_agent_posting_a_follow_up_for_a_site_customer_is_refused(office, chan, api):
+    customer = Customer.objects.get(phone="13912345678")
+    response = api(chan).post(
+        "/api/follow-ups/",
+        {
+            "customer": customer.pk,
+            "consultant": "chan",
+            "occurred_at": timezone.now().isoformat(),
+            "channel": "phone",
+        },
+    )
+    assert (response.status_code, response.json()["code"]) == (403, "not_permitted")
+    assert not FollowUp.objects.filter(consultant=chan).exists()
