@@ -35,6 +35,10 @@ MESSAGES = {
     ),
     "payment_overdue": _("%(customer)s: %(amount)s due on %(due)s is overdue."),
     "ticket_overdue": _("Ticket %(number)s is past its deadline."),
+    "ticket_promise_overdue": _(
+        "Ticket %(number)s: the deadline promised to %(customer)s (%(due)s) has passed."
+    ),
+    "ticket_waiting": _("Ticket %(number)s (%(customer)s) waits for you: %(title)s"),
     "follow_up_due": _("After-handover visit due for %(customer)s."),
     "daily_summary": _("Today: %(visits)s visits, %(calls)s calls, %(unregistered)s unregistered."),
     "channel_report_lapsed": _(

@@ -172,6 +172,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "remind-lapsing": {"task": "attribution.remind_lapsing", "schedule": 3600.0},
     # Channels (A13): reports with no visit in time lapse, and their agents are told once.
     "lapse-channel-reports": {"task": "channels.lapse_reports", "schedule": 300.0},
+    # After-sales (§9): overdue solutions and promises escalated once; visits due reminded once.
+    "escalate-tickets": {"task": "aftersales.escalate_tickets", "schedule": 900.0},
+    "remind-visits": {"task": "aftersales.remind_visits", "schedule": 3600.0},
     "send-notification-emails": {"task": "projects.send_notification_emails", "schedule": 120.0},
 }
 
@@ -202,7 +205,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several serializers have a "kind" of relation: one enum, named, rather than a hash.
-    "ENUM_NAME_OVERRIDES": {"RelationEnum": "customers.models.Relation"},
+    "ENUM_NAME_OVERRIDES": {
+        "RelationEnum": "customers.models.Relation",
+        "TicketStateEnum": "aftersales.models.TicketState",
+    },
 }
 
 # ------------------------------------------------------------------------------
