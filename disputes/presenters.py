@@ -79,10 +79,13 @@ def violation_payload(violation: Violation, tz) -> dict:
 
 def month_payload(report: MonthViolations, project) -> dict:
     tz = project.tzinfo
+    entries = [violation_payload(v, tz) for v in report.entries]
     return {
         "project": project.code,
         "month": report.month,
-        "results": [violation_payload(v, tz) for v in report.entries],
+        # "results" as in every list of this API; "entries" as the ledger's own word.
+        "results": entries,
+        "entries": entries,
         "totals": [
             {"staff": person(t.staff), "count": t.count, "amount": str(t.amount)}
             for t in report.totals

@@ -98,6 +98,7 @@ class TestLedgerApi:
             {"staff": {"username": "bob", "name": "李强"}, "count": 1, "amount": "200.00"},
         ]
         assert (body["month"], body["total"]) == ("2026-03", "1220.00")
+        assert body["entries"] == body["results"]
 
     def test_only_managers_and_a_month_written_like_2026_03(self, api, march, alice, mike):
         refused = api(alice).get("/api/violations/?project=HX01&month=2026-03")
