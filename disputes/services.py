@@ -185,9 +185,7 @@ def _evidence_add(dispute: Dispute, files, note: str, acting_user, now: datetime
                 dispute=dispute, note=note.strip(), uploaded_by=acting_user, uploaded_at=now
             )
         )
-    # One at a time: each file is written to the storage as its row is saved.
-    for row in rows:
-        row.save()
+    DisputeEvidence.objects.bulk_create(rows)  # the insert stores each file as well
 
 
 def dispute_url(dispute: Dispute) -> str:
