@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from customers.ledger import LedgerEvent
 from projects.models import Project
+from salesoffice.fields import EncryptedTextField
 
 
 class Gender(models.TextChoices):
@@ -56,6 +57,8 @@ class Customer(models.Model):
     stage = models.CharField(
         _("stage"), max_length=16, choices=Stage.choices, default=Stage.POTENTIAL
     )
+    # Stored encrypted (DOMAIN.md §11); shown masked with salesoffice.fields.mask_id_number.
+    id_number = EncryptedTextField(_("ID-card number"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -289,3 +292,25 @@ class LookupLog(LedgerEvent):
     class Meta:
         verbose_name = _("lookup")
         verbose_name_plural = _("lookups")
+
+
+class StageChange(LedgerEvent):
+    """A move along the pipeline (潜在 → 意向 → 洽谈 → 成交, or 流失 with a reason): by a
+    consultant, or by an event (a subscription closes, a cancellation reopens)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="stage_changes")
+    from_stage = models.CharField(max_length=16, choices=Stage.choices)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    cause = models.CharField(
+        _("cause"), max_length=40, blank=True, help_text=_("e.g. subscription:12, or manual.")
+    )
+
+    class Meta:
+        ordering = ["entered_at", "id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_stage} → {self.to_stage}"

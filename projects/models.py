@@ -113,3 +113,20 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} by {self.user} at {self.exported_at:%Y-%m-%d %H:%M}"
+
+
+class NumberSequence(models.Model):
+    """A gapless counter per project (receipts, contracts, certificates): the row is locked
+    while a number is taken, so a rolled-back transaction gives its number back."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=32)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="sequence_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.name}={self.last}"

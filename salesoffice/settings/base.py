@@ -17,6 +17,8 @@ VAR_DIR = Path(os.environ.get("SALESOFFICE_VAR_DIR", BASE_DIR / "var"))
 # Core
 # ------------------------------------------------------------------------------
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+# Encrypts ID-card numbers at rest (salesoffice/fields.py); falls back to the secret key.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
