@@ -33,6 +33,12 @@ NAV_ITEMS = (
     NavItem("channel-portal", _("My reports"), (Role.CHANNEL,)),
     NavItem("disputes", _("Disputes"), (Role.CONSULTANT, Role.MANAGER)),
     NavItem("violations", _("Violations"), (Role.CONSULTANT, Role.MANAGER)),
+    NavItem(
+        "tickets",
+        _("After-sales"),
+        (Role.ENGINEERING, Role.PROPERTY, Role.FINANCE, Role.MANAGER, Role.CLERK, Role.CONSULTANT),
+    ),
+    NavItem("visits", _("Follow-up visits"), (Role.CONSULTANT, Role.MANAGER)),
 )
 
 HOME_BY_ROLE = {
@@ -40,6 +46,8 @@ HOME_BY_ROLE = {
     Role.CLERK: "sheet",
     Role.MANAGER: "desk",
     Role.CHANNEL: "channel-portal",
+    Role.ENGINEERING: "tickets",
+    Role.PROPERTY: "tickets",
 }
 
 

@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("channels.urls")),
     path("", include("disputes.urls")),
     path("", include("orders.urls")),
+    path("", include("aftersales.urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("channels.page_urls")),
     path("", include("disputes.page_urls")),
     path("", include("orders.page_urls")),
+    path("", include("aftersales.page_urls")),
 ]
 
 if settings.DEBUG:
