@@ -74,6 +74,27 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def split_primary(items: list[dict], preferred) -> tuple[list[dict], list[dict]]:
+    """The role's preferred pages (in NAV order), filled up to PRIMARY_COUNT; the rest."""
+    names = [i["name"] for i in items]
+    chosen = [n for n in (preferred or ()) if n in names][:PRIMARY_COUNT]
+    chosen += [n for n in names if n not in chosen][: PRIMARY_COUNT - len(chosen)]
+    return (
+        [i for i in items if i["name"] in chosen],
+        [i for i in items if i["name"] not in chosen],
+    )
+
+
+# The pages each role opens most stay in the bar; the rest go under "More" (1024 px wide).
+PRIMARY_BY_ROLE = {
+    Role.CONSULTANT: ("desk", "my-customers", "pool", "units"),
+    Role.CLERK: ("sheet", "desk", "rotation", "channel-reports"),
+    Role.MANAGER: ("dashboard", "desk", "disputes", "pool"),
+    Role.FINANCE: ("finance", "certificates", "units", "tickets"),
+}
+PRIMARY_COUNT = 4
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -87,19 +108,17 @@ def navigation(request) -> dict:
         try:
             url = reverse(item.url_name, kwargs={"code": project.code})
         except NoReverseMatch:
-            continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
         items.append({"url": url, "label": item.label, "name": item.url_name})
-    items.append(
-        {
-            "url": reverse("notifications"),
-            "label": _("Notifications"),
-            "name": "notifications",
-            "badge": unread_count(user),
-        }
-    )
+    primary, more = split_primary(items, PRIMARY_BY_ROLE.get(role))
     return {
         "current_project": project,
-        "nav_items": items,
+        "nav_items": primary,
+        "nav_more": more,
+        "unread_notifications": unread_count(user),
         "user_role": role,
         "user_role_label": Role(role).label if role else "",
         "user_projects": projects_of(user),

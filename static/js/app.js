@@ -138,6 +138,23 @@
     }
   });
 
+  // The "More" menu closes when the person clicks elsewhere or presses Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.nav-more[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.removeAttribute("open");
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll("details.nav-more[open]").forEach(function (menu) {
+        menu.removeAttribute("open");
+        menu.querySelector("summary").focus();
+      });
+    }
+  });
+
   // A session that expired mid-shift: go to the login page instead of swapping it in.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var url = event.detail.xhr.responseURL || "";
