@@ -31,8 +31,8 @@ from attribution.selectors import LIVE, names_for, policy_in_force, verdicts_for
 from attribution.services import household_states_refresh
 from customers.models import Customer, Household, ImportBatch, Kind, Registration
 from customers.validity import attribution_time, phone_or_defect, reason_text, registration_defects
-from disputes.models import DisputeKind
-from disputes.services import dispute_open
+from disputes.models import DisputeKind, ViolationKind
+from disputes.services import ViolationDraft, dispute_open, violations_record
 from projects.access import has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
@@ -638,7 +638,28 @@ def store(facts: Sequence[RowFacts], ctx: ImportContext) -> None:
         )
         for f, registration in zip(chunk, registrations, strict=True):
             f.registration_id = registration.pk
+    record_late_entries(to_store, ctx)
     refresh_households(to_store, ctx)
+
+
+def record_late_entries(facts: Sequence[RowFacts], ctx: ImportContext) -> None:
+    """录入不及时: rows entered beyond ``max_entry_delay_hours`` count from their entry, and
+    are a violation of whoever entered them (one insert for the sheet), as at the desk."""
+    violations_record(
+        [
+            ViolationDraft(
+                ctx.project,
+                ctx.acting_user.pk,
+                ViolationKind.LATE_ENTRY,
+                ctx.now,
+                f"registration:{f.registration_id}",
+            )
+            for f in facts
+            if f.attributed_at != f.occurred_at
+        ],
+        now=ctx.now,
+        acting_user=ctx.acting_user,
+    )
 
 
 @dataclass

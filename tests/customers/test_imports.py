@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
@@ -501,3 +501,18 @@ class TestAttributionOfImportedRows:
         states = HouseholdState.objects.filter(household__in=households)
         assert states.count() == len(households)
         assert {s.status for s in states} == {"active"}
+
+
+@pytest.mark.django_db
+def test_rows_entered_beyond_the_delay_are_late_entries_of_the_clerk(project, staff, time_machine):
+    """The sheet's rows are two days old: entered now, they count from now, and the clerk's
+    late entry is recorded once per row (录入不及时); a prompt sheet records none."""
+    from disputes.models import Violation
+
+    run(project, [sheet_line(2)], staff["clara"])
+    assert not Violation.objects.exists()
+    time_machine.move_to(NOW + timedelta(days=2), tick=False)
+    report = run(project, [sheet_line(0), sheet_line(1)], staff["clara"])
+    late = Registration.objects.exclude(attributed_at=models.F("occurred_at")).count()
+    violations = Violation.objects.filter(staff=staff["clara"], kind="late_entry")
+    assert violations.count() == late == report.created + report.count("invalid")
