@@ -104,8 +104,9 @@ class RegistrationCreateApi(APIView):
         )
         body = registration_payload(result.registration, project.tzinfo)
         body["warnings"] = result.warnings
-        household = result.registration.customer.household if result.registration.customer else None
-        body["attribution"] = attribution_for(household, project.tzinfo) if household else None
+        customer = result.registration.customer
+        verdict = result.verdict or (household_verdict(customer.household) if customer else None)
+        body["attribution"] = verdict_json(verdict, project.tzinfo) if verdict else None
         return Response(body, status=status.HTTP_201_CREATED)
 
 

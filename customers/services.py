@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attribution.facts import Verdict
 from attribution.rotation import reception_for_registration
 from attribution.selectors import names_for, policy_in_force, verdicts_for
 from attribution.services import (
@@ -69,6 +70,7 @@ class RegistrationInput:
 class RegistrationResult:
     registration: Registration
     warnings: list[str]
+    verdict: Verdict | None = None  # the household's verdict right after, when already known
 
 
 def ensure_may_register_for(*, project: Project, consultant, acting_user) -> None:
@@ -180,6 +182,7 @@ def registration_create(
             quota_reached=bool(customer and not defects)
             and quota_reached(project=project, consultant=data.consultant, policy=policy, now=now),
         )
+        verdict = None
         if customer and relative and customer.pk != relative.pk:
             household_link(
                 customer=customer,
@@ -194,9 +197,11 @@ def registration_create(
             verdicts = household_states_refresh(
                 project=project, household_ids=[customer.household_id], now=now
             )
-            _open_same_day_collision(registration, verdicts[customer.household_id], acting_user)
+            verdict = verdicts[customer.household_id]
+            if _open_same_day_collision(registration, verdict, acting_user):
+                verdict = None  # the dispute it opened changes the status: ask again
         _record_late_entry(registration, acting_user, now)
-    return RegistrationResult(registration, warnings)
+    return RegistrationResult(registration, warnings, verdict)
 
 
 def _record_late_entry(registration: Registration, acting_user, now: datetime) -> None:
@@ -215,14 +220,14 @@ def _record_late_entry(registration: Registration, acting_user, now: datetime) -
     )
 
 
-def _open_same_day_collision(registration: Registration, verdict, acting_user) -> None:
+def _open_same_day_collision(registration: Registration, verdict, acting_user) -> bool:
     """A1 with ``same_day_collision = manager``: two consultants the same day → the manager."""
     collided = any(
         item.rule == "A1" and item.params.get("collision") and item.event.id == registration.pk
         for item in verdict.basis
     )
     if not collided:
-        return
+        return False
     dispute_open(
         household=registration.customer.household,
         claimant=registration.consultant,
@@ -231,6 +236,7 @@ def _open_same_day_collision(registration: Registration, verdict, acting_user) -
         kind=DisputeKind.SAME_DAY,
         registration=registration,
     )
+    return True
 
 
 def _customer_for(project: Project, phone: str, data: RegistrationInput) -> Customer | None:
