@@ -7,21 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales import flow
-from aftersales.models import Category, Origin, VisitOutcome
+from aftersales.models import MOVE_LABELS, Category, Origin, VisitOutcome
 from aftersales.services import MoveInput
 
-ACTION_LABELS = {
-    "route": _("Route to a department"),
-    "propose": _("Propose a solution"),
-    "estimate": _("Estimate the cost"),
-    "cost": _("Cost it"),
-    "approve": _("Approve the cost"),
-    "decline": _("Decline the cost"),
-    "feedback": _("Tell the owner"),
-    "review": _("Mark reviewed"),
-    "close": _("Close with the owner's rating"),
-    "reopen": _("Reopen"),
-}
 NOTE_LABELS = {
     "propose": _("Solution"),
     "decline": _("Why the cost is declined"),
@@ -82,7 +70,7 @@ def move_panels(actions) -> list[dict]:
     return [
         {
             "action": action,
-            "label": ACTION_LABELS[action],
+            "label": MOVE_LABELS[action],
             "note_label": NOTE_LABELS.get(action, _("Note")),
             "takes": flow.ACCEPTS[action],
             "needs": flow.MOVES[action].needs,

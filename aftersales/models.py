@@ -136,6 +136,21 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
 
 
+# What each move is called where it is offered or refused (the history uses Action's labels).
+MOVE_LABELS = {
+    "route": _("Route to a department"),
+    "propose": _("Propose a solution"),
+    "estimate": _("Estimate the cost"),
+    "cost": _("Cost it"),
+    "approve": _("Approve the cost"),
+    "decline": _("Decline the cost"),
+    "feedback": _("Tell the owner"),
+    "review": _("Mark reviewed"),
+    "close": _("Close with the owner's rating"),
+    "reopen": _("Reopen"),
+}
+
+
 class TicketEvent(LedgerEvent):
     """A move of a ticket: who, when, from which state to which, with its note and amounts."""
 

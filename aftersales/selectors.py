@@ -152,6 +152,10 @@ class TicketView:
     actions: tuple[str, ...]
     now: datetime
 
+    @property
+    def state_label(self) -> str:
+        return str(TicketState(self.summary.state).label)
+
 
 def ticket_view(ticket: Ticket, viewer, now: datetime) -> TicketView:
     events = list(ticket.events.all())

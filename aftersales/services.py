@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from aftersales import flow
 from aftersales.models import (
+    MOVE_LABELS,
     Category,
     Origin,
     Ticket,
@@ -131,9 +132,10 @@ def _source_taken(ticket_id: int | None) -> Conflict:
 
 def ticket_open(*, data: TicketInput, acting_user) -> Ticket:
     """Open a ticket for a customer. With a category it goes to that department's queue at
-    once (routing by category is the opener's to make; a manager routes the others)."""
-    data = _clean_ticket(data)
+    once: routing by category is the opener's to make (the ``route`` event is theirs); without
+    one it stays new until a manager routes it."""
     ensure_may_open(acting_user, data.customer)
+    data = _clean_ticket(data)
     _ensure_new_source(data)
     try:
         with transaction.atomic():
@@ -196,10 +198,10 @@ def ensure_legal(ticket: Ticket, action: str) -> None:
         return
     allowed = flow.allowed_actions(ticket.state)
     raise Conflict(
-        _("A ticket that is “%(state)s” cannot be moved this way. Possible now: %(allowed)s.")
+        _("A ticket that is “%(state)s” cannot take this step. Possible now: %(allowed)s.")
         % {
             "state": TicketState(ticket.state).label,
-            "allowed": ", ".join(allowed) or _("nothing"),
+            "allowed": "、".join(str(MOVE_LABELS[a]) for a in allowed),
         },
         code="illegal_transition",
         extra={"state": ticket.state, "action": action, "allowed": list(allowed)},
