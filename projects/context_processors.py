@@ -39,6 +39,8 @@ NAV_ITEMS = (
         (Role.ENGINEERING, Role.PROPERTY, Role.FINANCE, Role.MANAGER, Role.CLERK, Role.CONSULTANT),
     ),
     NavItem("visits", _("Follow-up visits"), (Role.CONSULTANT, Role.MANAGER)),
+    NavItem("certificates", _("Payoff certificates"), (Role.FINANCE, Role.MANAGER)),
+    NavItem("handover", _("Handover"), (Role.CLERK, Role.MANAGER, Role.CONSULTANT)),
 )
 
 HOME_BY_ROLE = {

@@ -40,6 +40,12 @@ MESSAGES = {
     ),
     "ticket_waiting": _("Ticket %(number)s (%(customer)s) waits for you: %(title)s"),
     "follow_up_due": _("After-handover visit due for %(customer)s."),
+    "certificate_issued": _(
+        "The payoff certificate %(number)s of %(unit)s (%(customer)s) was issued."
+    ),
+    "certificate_revoked": _(
+        "The payoff certificate %(number)s of %(unit)s was revoked: %(reason)s"
+    ),
     "daily_summary": _("Today: %(visits)s visits, %(calls)s calls, %(unregistered)s unregistered."),
     "channel_report_lapsed": _(
         "Your report of %(customer)s (%(phone)s) lapsed after %(until)s without a visit."

@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("disputes.urls")),
     path("", include("orders.urls")),
     path("", include("aftersales.urls")),
+    path("", include("handover.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("", include("disputes.page_urls")),
     path("", include("orders.page_urls")),
     path("", include("aftersales.page_urls")),
+    path("", include("handover.page_urls")),
 ]
 
 if settings.DEBUG:

@@ -21,6 +21,11 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-m
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+# Where people outside the office reach the site (scheme and host, no trailing slash): the QR
+# code on a payoff certificate points to its public verify page there.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+# Certificate checks on that public page allowed per visitor (IP): "30/min", "500/day".
+VERIFY_RATE = os.environ.get("VERIFY_RATE", "30/min")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -231,4 +236,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs seven progress lines per PDF at INFO: noise, not news.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
