@@ -22,7 +22,8 @@ from attribution.policy import Policy
 from attribution.selectors import household_verdict, policy_in_force
 from attribution.services import ensure_acts_for, ensure_manager, household_states_refresh
 from channels.selectors import channel_share
-from customers.models import Customer, Household
+from customers.models import Customer, Household, Stage
+from customers.pipeline import stage_move
 from customers.validity import attribution_time
 from disputes.models import Dispute, DisputeKind
 from disputes.services import dispute_open
@@ -308,6 +309,12 @@ def subscription_create(*, data: SubscriptionInput, acting_user) -> Subscription
             )
         policy = policy_in_force(unit.project, now)
         subscription = _take_unit(data, unit, price, policy, now, acting_user)
+        stage_move(
+            customer=data.customer,
+            to_stage=Stage.CLOSED,
+            cause=f"subscription:{subscription.pk}",
+            acting_user=acting_user,
+        )
         verdict = _refresh(household, now)
         collision = deal_collides(verdict, subscription)
         shares = rules_shares(subscription, verdict, policy, collision=collision)
@@ -359,6 +366,12 @@ def subscription_cancel(
             entered_by=acting_user,
         )
         UnitHold.objects.filter(subscription=subscription).delete()
+        stage_move(
+            customer=subscription.customer,
+            to_stage=Stage.NEGOTIATING,
+            cause=f"cancellation:{cancellation.pk}",
+            acting_user=acting_user,
+        )
         unit.status = UnitStatus.AVAILABLE
         unit.save(update_fields=["status"])
         verdict = _refresh(household, now)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from customers import pipeline_urls
 from salesoffice import views
 
 api_patterns = [
@@ -20,6 +21,7 @@ api_patterns = [
     path("", include("orders.urls")),
     path("", include("aftersales.urls")),
     path("", include("handover.urls")),
+    path("", include(pipeline_urls.api_patterns)),
 ]
 
 urlpatterns = [
@@ -43,6 +45,7 @@ urlpatterns = [
     path("", include("orders.page_urls")),
     path("", include("aftersales.page_urls")),
     path("", include("handover.page_urls")),
+    path("", include(pipeline_urls.page_patterns)),
 ]
 
 if settings.DEBUG:
