@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aftersales.models import Category
+from aftersales.apis import ErrorOutput, PersonOutput, RefOutput
 from handover import certificates, selectors, services
 from handover.access import HANDOVER_ROLES, ensure_role
 from handover.models import Document, Inspection, NoticeChannel, Severity
@@ -28,22 +28,11 @@ from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, project_by_
 from salesoffice.errors import DomainError, NotFound
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    fields = serializers.DictField()
-
-
 class NotPaidOffOutput(ErrorOutput):
     outstanding = serializers.CharField(help_text='What is still owed, e.g. "12345.00".')
 
 
 REFUSALS = {400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput}
-
-
-class PersonOutput(serializers.Serializer):
-    username = serializers.CharField()
-    name = serializers.CharField()
 
 
 class CertificateOutput(serializers.Serializer):
@@ -162,12 +151,6 @@ class StepOutput(serializers.Serializer):
     step = serializers.ChoiceField(["qualification", "inspection", "confirmation", "keys"])
     done = serializers.BooleanField()
     current = serializers.BooleanField(help_text="The next step to take.")
-
-
-class RefOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    label = serializers.CharField(required=False)
-    name = serializers.CharField(required=False)
 
 
 class EnteredOutput(serializers.Serializer):
@@ -390,7 +373,7 @@ class AppointmentApi(APIView):
         return _step_response(request, pk)
 
 
-class QualificationApi(APIView):
+class MoveInQualificationApi(APIView):
     permission_classes = SITE_STAFF
 
     class InputSerializer(serializers.Serializer):
@@ -449,12 +432,12 @@ class DefectApi(APIView):
         description = serializers.CharField(allow_blank=True, max_length=2000)
         severity = serializers.ChoiceField(Severity.choices)
         photo = serializers.FileField(required=False, allow_null=True, default=None)
-        ticket_category = serializers.ChoiceField(
-            Category.choices,
+        ticket_category = serializers.CharField(
             required=False,
             allow_blank=True,
             default="",
-            help_text="Opens an after-sales ticket in that department's queue.",
+            help_text="A department (engineering, property, sales, other): opens an after-sales "
+            "ticket in its queue; empty: no ticket.",
         )
 
     class CreatedOutput(DefectOutput):

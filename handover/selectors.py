@@ -31,6 +31,7 @@ from handover.models import (
     AppointmentSlot,
     Defect,
     HandoverBatch,
+    Inspection,
     KeyHandover,
     PayoffCertificate,
     UnitHandover,
@@ -180,10 +181,20 @@ def handover_rows(queryset: QuerySet) -> QuerySet:
         "qualification__certificate",
         "confirmation",
         "keys__entered_by",
-    ).annotate(
-        inspection_count=Count("inspections", distinct=True),
-        defect_count=Count("defects", distinct=True),
+    ).annotate(inspection_count=_count_of(Inspection), defect_count=_count_of(Defect))
+
+
+def _count_of(model) -> Coalesce:
+    """How many rows of ``model`` a handover has, as a subquery: no GROUP BY over the row's
+    joins (which would also drop the model's ordering)."""
+    rows = (
+        model.objects.filter(handover=OuterRef("pk"))
+        .order_by()
+        .values("handover")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(rows), Value(0))
 
 
 def visible_handovers(user, project: Project) -> QuerySet:

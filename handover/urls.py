@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "handovers/<int:pk>/qualification/",
-        apis.QualificationApi.as_view(),
+        apis.MoveInQualificationApi.as_view(),
         name="api-handover-qualification",
     ),
     path(
