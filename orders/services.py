@@ -141,12 +141,12 @@ def validate_amounts(price: Decimal, deposit: Decimal) -> None:
         raise _invalid("deposit", _("The deposit exceeds the price."), "deposit_exceeds_price")
 
 
-def _lock_unit(unit: Unit) -> Unit:
+def lock_unit(unit: Unit) -> Unit:
     """The unit's row, locked: the first of the two locks of a deal."""
     return Unit.objects.select_for_update().get(pk=unit.pk)
 
 
-def _lock_household_of(customer: Customer) -> Household:
+def lock_household_of(customer: Customer) -> Household:
     """The customer's household, locked: the second lock of a deal. A merge (A3) may move the
     customer while we wait for it, so their household is read again once the lock is held."""
     while True:
@@ -300,8 +300,8 @@ def subscription_create(*, data: SubscriptionInput, acting_user) -> Subscription
     price = data.price if data.price is not None else data.unit.list_price
     validate_amounts(price, data.deposit)
     with transaction.atomic():
-        unit = _lock_unit(data.unit)
-        household = _lock_household_of(data.customer)
+        unit = lock_unit(data.unit)
+        household = lock_household_of(data.customer)
         now = timezone.now()
         if data.occurred_at > now:
             raise _invalid(
@@ -344,11 +344,10 @@ def subscription_cancel(
     again, the household unlocked (its owner's claim restarts, A2). Nothing else is deleted."""
     project = subscription.project
     ensure_manager(acting_user, project)
-    if not reason.strip():
-        raise _invalid("reason", _("Give the reason for the cancellation."), "reason_required")
+    reason = reason_given(reason)
     with transaction.atomic():
-        unit = _lock_unit(subscription.unit)
-        household = _lock_household_of(subscription.customer)
+        unit = lock_unit(subscription.unit)
+        household = lock_household_of(subscription.customer)
         now = timezone.now()
         if SubscriptionCancellation.objects.filter(subscription=subscription).exists():
             raise Conflict(_("This subscription is already cancelled."), code="already_cancelled")
@@ -357,25 +356,47 @@ def subscription_cancel(
                 _("A contract was signed for this unit: cancel the contract instead."),
                 code="contract_signed",
             )
-        cancellation = SubscriptionCancellation.objects.create(
+        return deal_release(
             subscription=subscription,
-            occurred_at=now,
-            reason=reason.strip(),
-            approved_by=acting_user,
-            entered_at=now,
-            entered_by=acting_user,
-        )
-        UnitHold.objects.filter(subscription=subscription).delete()
-        stage_move(
-            customer=subscription.customer,
-            to_stage=Stage.NEGOTIATING,
-            cause=f"cancellation:{cancellation.pk}",
+            unit=unit,
+            household=household,
+            reason=reason,
             acting_user=acting_user,
+            now=now,
         )
-        unit.status = UnitStatus.AVAILABLE
-        unit.save(update_fields=["status"])
-        verdict = _refresh(household, now)
-        _tell_cancelled(subscription, verdict, cancellation)
+
+
+def reason_given(reason: str) -> str:
+    if not reason.strip():
+        raise _invalid("reason", _("Give the reason for the cancellation."), "reason_required")
+    return reason.strip()
+
+
+def deal_release(
+    *, subscription: Subscription, unit: Unit, household: Household, reason: str, acting_user, now
+) -> tuple[SubscriptionCancellation, Verdict]:
+    """The subscription's cancellation, whether or not a contract followed it: the event, the
+    hold released, the unit available, the household's state refreshed, people told. The
+    caller holds the unit's and the household's locks."""
+    cancellation = SubscriptionCancellation.objects.create(
+        subscription=subscription,
+        occurred_at=now,
+        reason=reason,
+        approved_by=acting_user,
+        entered_at=now,
+        entered_by=acting_user,
+    )
+    UnitHold.objects.filter(subscription=subscription).delete()
+    stage_move(
+        customer=subscription.customer,
+        to_stage=Stage.NEGOTIATING,
+        cause=f"cancellation:{cancellation.pk}",
+        acting_user=acting_user,
+    )
+    unit.status = UnitStatus.AVAILABLE
+    unit.save(update_fields=["status"])
+    verdict = _refresh(household, now)
+    _tell_cancelled(subscription, verdict, cancellation)
     return cancellation, verdict
 
 
