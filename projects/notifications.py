@@ -34,6 +34,9 @@ MESSAGES = {
         "The subscription of %(unit)s by %(customer)s was cancelled: %(reason)s"
     ),
     "payment_overdue": _("%(customer)s: %(amount)s due on %(due)s is overdue."),
+    "payment_overdue_escalated": _(
+        "%(customer)s: %(amount)s due on %(due)s is %(days)s days overdue (contract %(number)s)."
+    ),
     "ticket_overdue": _("Ticket %(number)s is past its deadline."),
     "ticket_promise_overdue": _(
         "Ticket %(number)s: the deadline promised to %(customer)s (%(due)s) has passed."

@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # After-sales (§9): overdue solutions and promises escalated once; visits due reminded once.
     "escalate-tickets": {"task": "aftersales.escalate_tickets", "schedule": 900.0},
     "remind-visits": {"task": "aftersales.remind_visits", "schedule": 3600.0},
+    # Payments (§8): overdue instalments told once per item and due date, escalated once.
+    "remind-overdue-payments": {"task": "orders.remind_overdue_payments", "schedule": 3600.0},
     "send-notification-emails": {"task": "projects.send_notification_emails", "schedule": 120.0},
 }
 
