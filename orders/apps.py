@@ -8,6 +8,9 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from attribution.selectors import FACT_SOURCES
+        from customers.page_presenters import TIMELINE_SOURCES
         from orders.facts import deal_facts
+        from orders.timeline import SOURCES
 
         FACT_SOURCES["deals"] = deal_facts
+        TIMELINE_SOURCES.extend(s for s in SOURCES if s not in TIMELINE_SOURCES)

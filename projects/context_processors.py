@@ -41,6 +41,7 @@ NAV_ITEMS = (
     NavItem("visits", _("Follow-up visits"), (Role.CONSULTANT, Role.MANAGER)),
     NavItem("certificates", _("Payoff certificates"), (Role.FINANCE, Role.MANAGER)),
     NavItem("handover", _("Handover"), (Role.CLERK, Role.MANAGER, Role.CONSULTANT)),
+    NavItem("finance", _("Finance desk"), (Role.FINANCE, Role.MANAGER)),
 )
 
 HOME_BY_ROLE = {
@@ -50,6 +51,7 @@ HOME_BY_ROLE = {
     Role.CHANNEL: "channel-portal",
     Role.ENGINEERING: "tickets",
     Role.PROPERTY: "tickets",
+    Role.FINANCE: "finance",
 }
 
 

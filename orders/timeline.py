@@ -1,0 +1,81 @@
+"""A customer's deal papers on the customer page's timeline (registered timeline sources, one
+query each): requirement confirmations, qualification reviews, contracts and their
+cancellations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from customers.models import Customer
+from customers.page_presenters import TimelineEntry
+from orders.models import Contract, QualificationReview, RequirementConfirmation
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    """A confirmation on the timeline, knowing whether a later one superseded it."""
+
+    confirmation: RequirementConfirmation
+    current: bool
+
+    @property
+    def pk(self) -> int:
+        return self.confirmation.pk
+
+    @property
+    def entered_at(self) -> datetime:
+        return self.confirmation.entered_at
+
+    @property
+    def entered_by(self):
+        return self.confirmation.entered_by
+
+
+def requirement_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    confirmations = (
+        RequirementConfirmation.objects.filter(customer=customer)
+        .select_related("consultant", "entered_by")
+        .prefetch_related("intended_units")
+        .order_by("-entered_at", "-id")
+    )
+    return [
+        TimelineEntry(
+            "requirement",
+            confirmation.signed_at or confirmation.entered_at,
+            RequirementRow(confirmation, current=index == 0),
+            template="orders/partials/timeline_requirement.html",
+        )
+        for index, confirmation in enumerate(confirmations)
+    ]
+
+
+def review_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    reviews = QualificationReview.objects.filter(customer=customer).select_related("entered_by")
+    return [
+        TimelineEntry(
+            "qualification",
+            review.entered_at,
+            review,
+            template="orders/partials/timeline_review.html",
+        )
+        for review in reviews
+    ]
+
+
+def contract_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    contracts = Contract.objects.filter(subscription__customer=customer).select_related(
+        "subscription__unit", "entered_by", "cancellation__approved_by"
+    )
+    return [
+        TimelineEntry(
+            "contract",
+            contract.signed_at,
+            contract,
+            template="orders/partials/timeline_contract.html",
+        )
+        for contract in contracts
+    ]
+
+
+SOURCES = (requirement_timeline_entries, review_timeline_entries, contract_timeline_entries)
