@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders import apis
+from orders import apis, deal_apis
 
 urlpatterns = [
     path("units/", apis.UnitListCreateApi.as_view(), name="api-units"),
@@ -11,4 +11,33 @@ urlpatterns = [
         name="api-subscription-cancel",
     ),
     path("commission/", apis.CommissionStatementApi.as_view(), name="api-commission"),
+    path(
+        "customers/<int:pk>/requirements/",
+        deal_apis.CustomerRequirementsApi.as_view(),
+        name="api-customer-requirements",
+    ),
+    path(
+        "requirements/<int:pk>/sign/",
+        deal_apis.RequirementSignApi.as_view(),
+        name="api-requirement-sign",
+    ),
+    path(
+        "customers/<int:pk>/qualification/",
+        deal_apis.QualificationApi.as_view(),
+        name="api-customer-qualification",
+    ),
+    path("contracts/", deal_apis.ContractCreateApi.as_view(), name="api-contracts"),
+    path("contracts/<int:pk>/", deal_apis.ContractDetailApi.as_view(), name="api-contract"),
+    path("contracts/<int:pk>/pdf/", deal_apis.ContractPdfApi.as_view(), name="api-contract-pdf"),
+    path(
+        "contracts/<int:pk>/cancel/",
+        deal_apis.ContractCancelApi.as_view(),
+        name="api-contract-cancel",
+    ),
+    path(
+        "contracts/<int:pk>/refunds/",
+        deal_apis.ContractRefundApi.as_view(),
+        name="api-contract-refunds",
+    ),
+    path("payments/", deal_apis.PaymentCreateApi.as_view(), name="api-payments"),
 ]
