@@ -145,3 +145,13 @@ def test_notifications_are_listed_and_marked_read(client, project, alice, mike, 
     assert 'data-kind="household_assigned"' in html
     client.post("/notifications/read/")
     assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
+
+
+def test_the_pager_keeps_the_lists_filters(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/p/HX01/channel-reports/", {"status": "valid", "page": "1"})
+    page = Paginator(list(range(120)), 50).get_page(1)
+    html = render_to_string("includes/pager.html", {"page": page}, request=request)
+    assert "?status=valid&amp;page=2" in html
