@@ -45,7 +45,9 @@ def customer_stage(request, pk):
     customer, _verdict = visible_customer(request, pk)
     notice, error = _move(request, customer)
     if not request.htmx:
-        messages.add_message(request, messages.ERROR if error else messages.SUCCESS, error or notice)
+        messages.add_message(
+            request, messages.ERROR if error else messages.SUCCESS, error or notice
+        )
         return redirect("customer", pk=customer.pk)
     customer, verdict = visible_customer(request, pk)
     context = customer_context(request, customer, verdict)
