@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers.pages import page_project, render_local
+from handover.selectors import with_payoff_state
 from orders import contracts, documents, finance, payments, requirements
 from orders.deal_forms import (
     CancelForm,
@@ -399,11 +400,16 @@ def finance_desk(request, code):
         show = "outstanding"
     today = finance.local_today(project)
     contracts_found = finance.desk_contracts(project, today=today, show=show)
+    payoff = _template_exists(PAYOFF_TEMPLATE)
+    if payoff:
+        # What the payoff button reads, in the list's own query (no query per row).
+        contracts_found = with_payoff_state(contracts_found)
     page = Paginator(contracts_found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": finance.desk_rows(page.object_list, today),
         "show": show,
         "today": today,
+        "payoff_template": PAYOFF_TEMPLATE if payoff else None,
     }
     return render_local(request, project, "orders/finance.html", context)

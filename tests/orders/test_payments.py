@@ -184,6 +184,22 @@ class TestFinanceDesk:
         assert page.content.decode().count('data-testid="finance-row"') == 5
         assert len(five) == len(one)
 
+    def test_paid_off_contracts_offer_the_payoff_certificate_in_constant_queries(
+        self, client, project, alice, fiona, mike, clock
+    ):
+        pay(contracted(project, alice, mike, room="301", phone="13800000061"), fiona, "1150000")
+        client.force_login(fiona)
+        client.get("/p/HX01/finance/?show=all")
+        with CaptureQueriesContext(connection) as one:
+            client.get("/p/HX01/finance/?show=all")
+        for i in range(2, 5):
+            contract = contracted(project, alice, mike, room=f"30{i}", phone=f"1380000006{i}")
+            pay(contract, fiona, "1150000")
+        with CaptureQueriesContext(connection) as four:
+            page = client.get("/p/HX01/finance/?show=all").content.decode()
+        assert page.count('data-testid="payoff-issue"') == 4
+        assert len(four) == len(one)
+
     def test_overdue_is_read_from_the_time_not_from_the_job(
         self, client, project, alice, fiona, mike, clock
     ):
