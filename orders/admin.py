@@ -10,6 +10,12 @@ from customers.admin_ledger import LedgerAdmin
 from orders.models import (
     CommissionShare,
     CommissionSplit,
+    Contract,
+    ContractCancellation,
+    Payment,
+    QualificationReview,
+    RequirementConfirmation,
+    ScheduleItem,
     Subscription,
     SubscriptionCancellation,
     Unit,
@@ -152,3 +158,60 @@ class CommissionSplitAdmin(LedgerAdmin):
     list_filter = ("source",)
     list_select_related = ("subscription__unit", "subscription__customer", "entered_by")
     inlines = [ShareInline]
+
+
+# -- contracts and money: read-only ledgers (a change is a new event: a payment, a refund,
+# a cancellation, a new review or confirmation) ---------------------------------------------
+
+
+class ScheduleInline(admin.TabularInline):
+    model = ScheduleItem
+    extra = 0
+    can_delete = False
+    fields = ("sequence", "label", "due", "amount")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(LedgerAdmin):
+    list_display = ("number", "subscription", "price", "payment_method", "signed_at", "entered_by")
+    list_filter = ("project", "payment_method")
+    search_fields = ("number", "subscription__customer__name", "subscription__unit__room")
+    list_select_related = ("subscription__unit", "subscription__customer", "entered_by")
+    date_hierarchy = "signed_at"
+    inlines = [ScheduleInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(LedgerAdmin):
+    list_display = ("receipt_no", "contract", "kind", "amount", "paid_at", "method", "invoice_no")
+    list_filter = ("project", "kind", "method")
+    search_fields = ("receipt_no", "invoice_no", "contract__number")
+    list_select_related = ("contract",)
+    date_hierarchy = "paid_at"
+
+
+@admin.register(ContractCancellation)
+class ContractCancellationAdmin(LedgerAdmin):
+    list_display = ("occurred_at", "contract", "approved_by", "reason")
+    list_select_related = ("contract", "approved_by")
+
+
+@admin.register(QualificationReview)
+class QualificationReviewAdmin(LedgerAdmin):
+    list_display = ("entered_at", "customer", "passed", "id_checked", "eligible", "funds_proof")
+    list_filter = ("project", "passed")
+    list_select_related = ("customer",)
+
+
+@admin.register(RequirementConfirmation)
+class RequirementConfirmationAdmin(LedgerAdmin):
+    list_display = ("entered_at", "customer", "consultant", "budget", "layout", "signed_at")
+    list_filter = ("project", "payment_method")
+    list_select_related = ("customer", "consultant")

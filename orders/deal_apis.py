@@ -307,6 +307,9 @@ class ContractCreateApi(APIView):
         project = project_for(request.user, request.query_params.get("project", ""))
         require_role(request.user, *finance.DESK_ROLES)
         show = request.query_params.get("show", "outstanding")
+        if show not in finance.SHOW_CHOICES:
+            message = _("Show outstanding, overdue or all.")
+            raise DomainError(message, code="invalid", fields={"show": [message]})
         today = finance.local_today(project)
         rows = finance.desk_contracts(project, today=today, show=show)[:500]
         return Response([desk_row_payload(row) for row in finance.desk_rows(rows, today)])

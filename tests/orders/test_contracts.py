@@ -21,7 +21,7 @@ from orders.terms import Instalment, Terms, check_terms
 from salesoffice.errors import DomainError
 from tests.factories import ProjectFactory, UserFactory
 from tests.orders.conftest import DAY1, make_unit, register, subscribe
-from tests.orders.deals import contracted, passed_review, sign, subscribed
+from tests.orders.deals import contracted, passed_review, pay, sign, subscribed
 
 BALANCE = Decimal("1150000.00")
 
@@ -253,6 +253,30 @@ class TestContractApi:
         assert api(alice).get(f"/api/contracts/{contract.pk}/").status_code == 200
         assert api(bob).get(f"/api/contracts/{contract.pk}/").status_code == 404
 
+    def test_finance_lists_the_projects_contracts_with_their_balances(
+        self, api, project, alice, fiona, mike, clock
+    ):
+        contract = contracted(project, alice, mike)
+        listed = api(fiona).get("/api/contracts/?project=HX01").json()
+        assert [(c["number"], c["outstanding"], c["next_due"]) for c in listed] == [
+            (contract.number, "1150000.00", "2026-04-01")
+        ]
+        assert api(fiona).get("/api/contracts/?project=HX01&show=x").status_code == 400
+        assert api(alice).get("/api/contracts/?project=HX01").status_code == 403
+
+    def test_the_schema_lists_the_contract_endpoints(self, api, mike):
+        paths = api(mike).get("/api/schema/?format=json").json()["paths"]
+        for path in (
+            "/api/customers/{id}/requirements/",
+            "/api/customers/{id}/qualification/",
+            "/api/contracts/",
+            "/api/contracts/{id}/",
+            "/api/contracts/{id}/cancel/",
+            "/api/contracts/{id}/refunds/",
+            "/api/payments/",
+        ):
+            assert path in paths
+
     def test_nothing_is_written_when_refused(self, api, project, alice, mike, clock):
         subscription = subscribed(project, alice)
         post_contract(api, mike, subscription)
@@ -372,3 +396,17 @@ class TestContractForm:
         subscription = subscribed(project, alice)
         client.force_login(bob)
         assert client.get(f"/subscriptions/{subscription.pk}/contract/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_admin_reads_contracts_and_payments_and_changes_nothing(
+    client, admin_user, project, alice, fiona, mike, clock
+):
+    contract = contracted(project, alice, mike)
+    pay(contract, fiona, "1000.00")
+    client.force_login(admin_user)
+    for name in ("contract", "payment", "contractcancellation", "qualificationreview"):
+        assert client.get(f"/admin/orders/{name}/").status_code == 200
+    page = client.get(f"/admin/orders/contract/{contract.pk}/change/")
+    assert page.status_code == 200 and "850000" in page.content.decode()
+    assert client.post(f"/admin/orders/contract/{contract.pk}/change/", {}).status_code == 403
