@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-MODULES = ["bench.import_sheet", "bench.attribution"]
+MODULES = ["bench.import_sheet", "bench.attribution", "bench.certificate"]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REGISTRY: dict[str, Callable[[], dict]] = {}
 

@@ -201,7 +201,10 @@ def _issue(contract: Contract, acting_user, stored: list) -> PayoffCertificate:
     document = certificate_document(
         contract, payments, number=certificate.number, verify_code=certificate.verify_code, now=now
     )
-    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(certificate_pdf(document)), False)
+    # A random part in the stored name: media is never served by name (only by the PDF view,
+    # which checks the reader), and a development server that does cannot be walked by number.
+    stored_name = f"{certificate.number}-{secrets.token_hex(8)}.pdf"
+    certificate.pdf.save(stored_name, ContentFile(certificate_pdf(document)), False)
     stored.append(certificate.pdf)
     certificate.save()
     _hold(contract, certificate)

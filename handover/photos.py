@@ -28,3 +28,11 @@ def check_photo(photo: UploadedFile) -> str:
     if kind not in FORMATS:
         raise ValidationError(_("A JPEG, PNG or WebP photo."), code="photo_invalid")
     return FORMATS[kind]
+
+
+SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
+
+def photo_suffix(photo: UploadedFile) -> str:
+    """The file suffix of what the photo is (checked), not of what its name claims."""
+    return SUFFIXES[check_photo(photo)]

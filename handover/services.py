@@ -13,6 +13,7 @@ even for a writer that skipped the locks.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,7 +52,7 @@ from handover.models import (
     ValidCertificate,
     default_documents,
 )
-from handover.photos import check_photo
+from handover.photos import check_photo, photo_suffix
 from handover.selectors import progress_of
 from orders.models import Contract, Unit, UnitStatus
 from projects.models import Project
@@ -439,7 +440,8 @@ def _record_defect(inspection: Inspection, data: DefectInput, acting_user, store
         entered_by=acting_user,
     )
     if data.photo is not None:
-        defect.photo.save(data.photo.name, data.photo, save=False)
+        # Stored under a random name (the owner's file name says nothing we need).
+        defect.photo.save(f"{uuid.uuid4().hex}{photo_suffix(data.photo)}", data.photo, save=False)
         stored.append(defect.photo)
     defect.save()
     ticket = _defect_ticket(defect, handover, data.ticket_category, acting_user)
