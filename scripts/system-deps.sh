@@ -5,7 +5,7 @@
 set -euo pipefail
 
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
-test=(postgresql redis-server poppler-utils chromium)
+test=(postgresql redis-server poppler-utils chromium gettext)
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;
