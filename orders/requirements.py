@@ -50,11 +50,6 @@ def visible_customer(viewer, pk: int) -> tuple[Customer, Verdict]:
     return customer, verdict
 
 
-def _not_in_future(field: str, value: datetime | None, now: datetime, message: str) -> None:
-    if value is not None and value > now:
-        raise _invalid(field, message, "in_future")
-
-
 # -- requirement confirmation (客户需求确认单) ----------------------------------------------
 
 
@@ -99,7 +94,8 @@ def requirement_create(
     _ensure_may_confirm(customer, data.consultant, acting_user)
     _check_requirements(customer, data)
     now = timezone.now()
-    _not_in_future("signed_at", data.signed_at, now, _("The signature cannot be in the future."))
+    if data.signed_at is not None and data.signed_at > now:
+        raise _invalid("signed_at", _("The signature cannot be in the future."), "signed_in_future")
     with transaction.atomic():
         confirmation = RequirementConfirmation.objects.create(
             project=customer.project,

@@ -71,14 +71,20 @@ def ids_in(response) -> set[str]:
 class TestHomeAndLayout:
     @pytest.mark.parametrize(
         ("persona", "home"),
-        [("alice", "/p/HX01/desk/"), ("clara", "/p/HX01/sheet/"), ("mike", "/p/HX01/desk/")],
+        [
+            ("alice", "/p/HX01/desk/"),
+            ("clara", "/p/HX01/sheet/"),
+            ("mike", "/p/HX01/desk/"),
+            ("fiona", "/p/HX01/finance/"),
+        ],
     )
     def test_home_sends_each_role_to_its_own_page(self, request, as_user, persona, home):
         response = as_user(request.getfixturevalue(persona)).get("/")
         assert (response.status_code, response.url) == (302, home)
 
-    def test_a_role_without_pages_gets_a_plain_notice_not_an_error(self, as_user, fiona):
-        response = as_user(fiona).get("/")
+    def test_a_role_without_pages_gets_a_plain_notice_not_an_error(self, as_user, project):
+        nobody = UserFactory(username="nobody", role=None, project=project)
+        response = as_user(nobody).get("/")
         assert response.status_code == 200
         assert "no-page" in ids_in(response)
 

@@ -69,6 +69,14 @@ class TestCancellingAContract:
             "ContractCancellation": 1,
         }
 
+    def test_the_customer_goes_back_to_negotiating(self, api, project, alice, mike, clock):
+        contract = contracted(project, alice, mike)
+        customer = Customer.objects.get(pk=contract.subscription.customer_id)
+        assert customer.stage == "closed"
+        cancel(api, mike, contract)
+        customer.refresh_from_db()
+        assert customer.stage == "negotiating"
+
     def test_the_household_is_unlocked_and_the_unit_sells_again(
         self, api, project, alice, bob, mike, clock
     ):
