@@ -39,6 +39,8 @@ NAV_ITEMS = (
         (Role.ENGINEERING, Role.PROPERTY, Role.FINANCE, Role.MANAGER, Role.CLERK, Role.CONSULTANT),
     ),
     NavItem("visits", _("Follow-up visits"), (Role.CONSULTANT, Role.MANAGER)),
+    NavItem("dashboard", _("Dashboard"), (Role.MANAGER,)),
+    NavItem("reports", _("Reports"), (Role.CLERK, Role.MANAGER, Role.FINANCE)),
     NavItem("certificates", _("Payoff certificates"), (Role.FINANCE, Role.MANAGER)),
     NavItem("handover", _("Handover"), (Role.CLERK, Role.MANAGER, Role.CONSULTANT)),
     NavItem("finance", _("Finance desk"), (Role.FINANCE, Role.MANAGER)),
@@ -47,7 +49,7 @@ NAV_ITEMS = (
 HOME_BY_ROLE = {
     Role.CONSULTANT: "desk",
     Role.CLERK: "sheet",
-    Role.MANAGER: "desk",
+    Role.MANAGER: "dashboard",
     Role.CHANNEL: "channel-portal",
     Role.ENGINEERING: "tickets",
     Role.PROPERTY: "tickets",

@@ -29,8 +29,10 @@ def xlsx_response(
     headers: list[str],
     rows: list[list],
     params: dict | None = None,
+    number_formats: dict[int, str] | None = None,
 ) -> HttpResponse:
-    """An XLSX download, refused to anyone but a manager, and logged."""
+    """An XLSX download, refused to anyone but a manager, and logged. ``number_formats``
+    ({0-based column: format}) shows e.g. money with two decimals: ``{4: "#,##0.00"}``."""
     if not export_allowed(user):
         raise NotPermitted()
     book = Workbook()
@@ -39,6 +41,9 @@ def xlsx_response(
     sheet.append(headers)
     for row in rows:
         sheet.append(row)
+    for column, number_format in (number_formats or {}).items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+            cell.number_format = number_format
     buffer = BytesIO()
     book.save(buffer)
     ExportLog.objects.create(

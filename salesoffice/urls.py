@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from customers import pipeline_urls
+from orders import report_urls
 from salesoffice import views
 
 api_patterns = [
@@ -20,8 +21,9 @@ api_patterns = [
     path("", include("disputes.urls")),
     path("", include("orders.urls")),
     path("", include("aftersales.urls")),
-    path("", include("handover.urls")),
     path("", include(pipeline_urls.api_patterns)),
+    path("", include(report_urls.api_patterns)),
+    path("", include("handover.urls")),
 ]
 
 urlpatterns = [
@@ -44,8 +46,9 @@ urlpatterns = [
     path("", include("disputes.page_urls")),
     path("", include("orders.page_urls")),
     path("", include("aftersales.page_urls")),
-    path("", include("handover.page_urls")),
     path("", include(pipeline_urls.page_patterns)),
+    path("", include(report_urls.page_patterns)),
+    path("", include("handover.page_urls")),
 ]
 
 if settings.DEBUG:

@@ -74,7 +74,7 @@ class TestHomeAndLayout:
         [
             ("alice", "/p/HX01/desk/"),
             ("clara", "/p/HX01/sheet/"),
-            ("mike", "/p/HX01/desk/"),
+            ("mike", "/p/HX01/dashboard/"),
             ("fiona", "/p/HX01/finance/"),
         ],
     )

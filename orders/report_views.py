@@ -1,0 +1,194 @@
+"""Pages of the office's reports and the manager's dashboard: each computes its report
+(orders/reports.py), its charts (orders/report_charts.py) and renders; exports go through
+projects.exports.xlsx_response (managers only, logged). Who reads which report is
+orders.reports.REPORT_ROLES."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from customers.pages import page_project, render_local
+from orders import report_charts as charts
+from orders import report_exports as exports
+from orders import reports
+from orders.dashboard import dashboard as dashboard_of
+from orders.report_registry import RECIPES, Recipe
+from orders.reports import Period
+from projects.exports import export_allowed, xlsx_response
+from projects.models import Project
+from projects.roles import Role
+from salesoffice.errors import DomainError
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """One report: its name (orders.reports), title, template and filter kind."""
+
+    name: str
+    title: str
+    description: str
+    url_name: str
+    filter: str  # the filter form: "day", "day-or-month", "month" or "months"
+
+
+PAGES = (
+    ReportPage(
+        reports.SHEET,
+        gettext_lazy("Visits and calls"),
+        gettext_lazy("The day's registrations by time, kind, consultant and source (来人来电表)."),
+        "report-visits-calls",
+        "day",
+    ),
+    ReportPage(
+        reports.DAILY,
+        gettext_lazy("Consultants' daily report"),
+        gettext_lazy(
+            "Per consultant and day: visits, calls, new customers, follow-ups, deals (业务日报表)."
+        ),
+        "report-daily",
+        "day-or-month",
+    ),
+    ReportPage(
+        reports.SOURCES,
+        gettext_lazy("Visits by source"),
+        gettext_lazy("Visits, calls and new customers per source (信息来源) over a period."),
+        "report-sources",
+        "month",
+    ),
+    ReportPage(
+        reports.FUNNEL,
+        gettext_lazy("Funnel"),
+        gettext_lazy("Customers per stage now, and the period's moves between stages."),
+        "report-funnel",
+        "month",
+    ),
+    ReportPage(
+        reports.SALES,
+        gettext_lazy("Sales and collections"),
+        gettext_lazy("Subscriptions, contracts and collections by month."),
+        "report-sales",
+        "months",
+    ),
+    ReportPage(
+        reports.OVERDUE,
+        gettext_lazy("Overdue payments"),
+        gettext_lazy("Instalments past due and not yet paid, by age."),
+        "report-overdue",
+        "day",
+    ),
+)
+PAGE_BY_NAME = {page.name: page for page in PAGES}
+
+
+# -- shared pieces ------------------------------------------------------------------------------
+
+
+def report_project(request, code: str, name: str) -> Project:
+    """404 outside the user's projects, 403 for a role that does not read this report."""
+    return page_project(request, code, reports.REPORT_ROLES[name])
+
+
+def export_project(request, code: str) -> Project:
+    return page_project(request, code, (Role.MANAGER,))
+
+
+def chosen_period(request, recipe: Recipe, today: date) -> Period:
+    """The period the filter asks for; a bad one is said in a sentence and the default shown."""
+    try:
+        return recipe.period(request.GET, today)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return recipe.default(today)
+
+
+def render_report(request, project: Project, name: str, period: Period, report, chart_specs):
+    page = PAGE_BY_NAME[name]
+    context = {
+        "page": page,
+        "report": report,
+        "period": period,
+        "query": urlencode(period.params()),
+        "neighbours": [urlencode(p.params()) if p else "" for p in period.neighbours()],
+        "charts": chart_specs,
+        "tabs": [p for p in PAGES if reports.may_read(request.user, p.name)],
+        "may_export": export_allowed(request.user),
+    }
+    return render_local(request, project, f"reports/{name.replace('-', '_')}.html", context)
+
+
+def export(request, project: Project, name: str, period: Period, table: exports.Table):
+    params = period.params()
+    label = "-".join(params.values())
+    return xlsx_response(
+        project=project,
+        user=request.user,
+        what=f"report-{name}",
+        filename=f"{name}-{project.code}-{label}.xlsx",
+        headers=table.headers,
+        rows=table.rows,
+        params=params,
+        number_formats=table.number_formats,
+    )
+
+
+# -- the pages ----------------------------------------------------------------------------------
+
+
+def _built(request, project: Project, name: str, now: datetime):
+    recipe = RECIPES[name]
+    period = chosen_period(request, recipe, reports.today_of(project, now))
+    return recipe, period, recipe.build(project, period)
+
+
+def report_page(name: str):
+    @login_required
+    @require_GET
+    def view(request, code):
+        project = report_project(request, code, name)
+        recipe, period, report = _built(request, project, name, timezone.now())
+        return render_report(request, project, name, period, report, recipe.charts(report))
+
+    view.__name__ = f"report_{name.replace('-', '_')}"
+    return view
+
+
+def report_export(name: str):
+    @login_required
+    @require_GET
+    def view(request, code):
+        project = export_project(request, code)
+        recipe, period, report = _built(request, project, name, timezone.now())
+        return export(request, project, name, period, recipe.table(report))
+
+    view.__name__ = f"report_{name.replace('-', '_')}_export"
+    return view
+
+
+@login_required
+@require_GET
+def report_index(request, code):
+    project = page_project(request, code, reports.ANY_REPORT_ROLES)
+    tabs = [p for p in PAGES if reports.may_read(request.user, p.name)]
+    return render_local(request, project, "reports/index.html", {"tabs": tabs})
+
+
+@login_required
+@require_GET
+def dashboard(request, code):
+    project = page_project(request, code, (Role.MANAGER,))
+    board = dashboard_of(project=project, now=timezone.now())
+    context = {
+        "board": board,
+        "charts": charts.dashboard_charts(board),
+        "tabs": [p for p in PAGES if reports.may_read(request.user, p.name)],
+        "month_query": urlencode({"month": board.month.strftime("%Y-%m")}),
+    }
+    return render_local(request, project, "reports/dashboard.html", context)
