@@ -214,7 +214,7 @@ def today_of(project: Project, now: datetime) -> date:
 # -- shared pieces of the queries ---------------------------------------------------------------
 
 
-def _voided() -> Exists:
+def voided() -> Exists:
     """The registration was voided by a clerk's correction: it is shown, never counted."""
     return Exists(Correction.objects.filter(registration=OuterRef("pk"), void=True))
 
@@ -227,7 +227,7 @@ def _first_of_customer() -> Q:
             Q(occurred_at__lt=OuterRef("occurred_at"))
             | Q(occurred_at=OuterRef("occurred_at"), pk__lt=OuterRef("pk"))
         )
-        .filter(~_voided())
+        .filter(~voided())
     )
     return Q(customer__isnull=False) & ~Q(Exists(earlier))
 
@@ -235,7 +235,7 @@ def _first_of_customer() -> Q:
 def counted_registrations(project: Project, start: datetime, end: datetime) -> QuerySet:
     return Registration.objects.filter(
         project=project, occurred_at__gte=start, occurred_at__lt=end
-    ).filter(~_voided())
+    ).filter(~voided())
 
 
 def registration_counts() -> dict:
@@ -332,7 +332,7 @@ def visit_call_sheet(*, project: Project, day: date) -> VisitCallSheet:
         Registration.objects.filter(project=project, occurred_at__gte=start, occurred_at__lt=end)
         .select_related("consultant")
         .annotate(
-            is_voided=_voided(),
+            is_voided=voided(),
             is_new=ExpressionWrapper(_first_of_customer(), output_field=BooleanField()),
         )
         .order_by("occurred_at", "id")

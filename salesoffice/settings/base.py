@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "remind-visits": {"task": "aftersales.remind_visits", "schedule": 3600.0},
     # Payments (§8): overdue instalments told once per item and due date, escalated once.
     "remind-overdue-payments": {"task": "orders.remind_overdue_payments", "schedule": 3600.0},
+    # Managers' daily summary (§10), once per project and local day after the office closes.
+    "send-daily-summaries": {"task": "orders.send_daily_summaries", "schedule": 900.0},
     "send-notification-emails": {"task": "projects.send_notification_emails", "schedule": 120.0},
 }
 

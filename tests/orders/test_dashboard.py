@@ -1,7 +1,8 @@
 """The manager's dashboard (UX.md §7): today's contacts by consultant, the rotation's fairness,
 walk-ins not registered in time, claims lapsing within a day, disputes waiting; this month's
 funnel, sales and collections, violations. Each figure against a count by hand; the same
-number of queries for a small and a large office; managers only; their landing page."""
+number of queries for a small and a large office; managers only; their landing page. And the
+managers' daily summary (DOMAIN.md §10)."""
 
 import json
 import re
@@ -16,8 +17,11 @@ from attribution.models import HouseholdState, Reception, RosterEntry
 from customers.models import Stage
 from disputes.models import Dispute, DisputeState, Violation
 from orders.dashboard import dashboard
+from orders.report_jobs import daily_summaries_send
+from projects.models import Notification
+from projects.notifications import render
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
-from tests.orders.report_data import at, deal, grow, move, pay, sign
+from tests.orders.report_data import at, deal, grow, move, pay, sign, void
 
 pytestmark = pytest.mark.django_db
 NOW = at(3, 2, 15)
@@ -249,3 +253,51 @@ class TestThePage:
         small = count()
         grow(project, [alice, bob], clara, mike, NOW - timedelta(minutes=5), n=15)
         assert count() == small
+
+
+class TestTheDailySummary:
+    """DOMAIN.md §10: after the office day (21:00 local) every manager is told the day's visits,
+    calls and walk-ins not registered in time, once."""
+
+    def summaries(self):
+        return list(Notification.objects.filter(kind="daily_summary").order_by("recipient_id"))
+
+    def test_not_before_the_office_day_is_over(self, project, today, mike):
+        assert daily_summaries_send(now=at(3, 2, 20, 59)) == 0
+        assert self.summaries() == []
+
+    def test_each_manager_is_told_the_days_figures_once(self, project, today, mike):
+        other_manager = UserFactory(username="deputy", role="manager", project=project)
+        void(
+            RegistrationFactory(
+                customer=CustomerFactory(project=project), consultant=mike, occurred_at=at(3, 2, 16)
+            ),
+            mike,
+        )
+        late = at(3, 2, 21, 30)
+        daily_summaries_send(now=late)
+        daily_summaries_send(now=late + timedelta(minutes=15))  # beat runs again: nothing new
+        told = self.summaries()
+        assert [n.recipient for n in told] == sorted([mike, other_manager], key=lambda u: u.pk)
+        figures = {"visits": 2, "calls": 1, "unregistered": 2, "day": "2026-03-02"}
+        assert [n.params for n in told] == [figures, figures]
+        assert told[0].url == "/p/HX01/dashboard/"
+        assert render(told[0])  # the message reads with its parameters
+
+    def test_each_zone_after_its_own_evening(self, project, today, mike):
+        ny = ProjectFactory(code="NY01", timezone="America/New_York")
+        boss = UserFactory(username="ny-boss", role="manager", project=ny)
+        daily_summaries_send(now=at(3, 2, 21, 30))  # 08:30 in New York
+        assert not Notification.objects.filter(recipient=boss).exists()
+        daily_summaries_send(now=at(3, 3, 10, 30))  # 21:30 on 2 March in New York
+        assert Notification.objects.get(recipient=boss).params["day"] == "2026-03-02"
+
+    def test_the_same_queries_whatever_the_size(self, project, today, alice, bob, clara, mike):
+        def count(moment) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                daily_summaries_send(now=moment)
+            return len(queries)
+
+        small = count(at(3, 2, 21, 30))
+        grow(project, [alice, bob], clara, mike, at(3, 3, 12), n=15)
+        assert count(at(3, 3, 21, 30)) == small
