@@ -72,8 +72,9 @@ def settle_in_due_order(items, paid: Decimal) -> list[ItemBalance]:
 
 
 def item_balances(contract: Contract, paid: Decimal | None = None) -> list[ItemBalance]:
+    """The schedule settled by the deposit credited to it first, then by every payment."""
     paid = paid_total(contract) if paid is None else paid
-    return settle_in_due_order(contract.schedule.all(), paid)
+    return settle_in_due_order(contract.schedule.all(), contract.subscription.deposit + paid)
 
 
 def overdue_items(balances: list[ItemBalance], today: date) -> list[ItemBalance]:
@@ -102,13 +103,20 @@ def _sum_of(queryset: QuerySet) -> Coalesce:
 def with_balances(contracts: QuerySet, today: date) -> QuerySet:
     """Annotate ``paid`` (payments − refunds), ``outstanding_amount`` and ``overdue_amount``
     (what fell due before ``today`` and was not paid; ≤ 0 when nothing is late)."""
-    return contracts.annotate(
-        paid=_sum_of(Payment.objects.filter(contract=OuterRef("pk"))),
-        due_before_today=_sum_of(
-            ScheduleItem.objects.filter(contract=OuterRef("pk"), due__lt=today)
-        ),
-    ).annotate(
-        outstanding_amount=F("price") - F("subscription__deposit") - F("paid"),
-        # Refunds beyond the payments (the deposit given back) settle nothing: paid ≥ 0 here.
-        overdue_amount=F("due_before_today") - Greatest(F("paid"), Value(ZERO)),
+    return (
+        contracts.annotate(
+            paid=_sum_of(Payment.objects.filter(contract=OuterRef("pk"))),
+            due_before_today=_sum_of(
+                ScheduleItem.objects.filter(contract=OuterRef("pk"), due__lt=today)
+            ),
+        )
+        .annotate(
+            outstanding_amount=F("price") - F("subscription__deposit") - F("paid"),
+            # What has settled the schedule so far: the deposit credited to it, then payments.
+            settled=F("subscription__deposit") + F("paid"),
+        )
+        .annotate(
+            # Refunds beyond what was handed over settle nothing.
+            overdue_amount=F("due_before_today") - Greatest(F("settled"), Value(ZERO)),
+        )
     )

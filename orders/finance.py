@@ -123,7 +123,8 @@ def contract_view(contract: Contract, now: datetime | None = None) -> ContractVi
         .order_by("paid_at", "id")
     )
     paid = sum((p.amount for p in payments), ZERO)
-    items = settle_in_due_order(ScheduleItem.objects.filter(contract=contract), paid)
+    settled = contract.subscription.deposit + paid  # the deposit settles the schedule first
+    items = settle_in_due_order(ScheduleItem.objects.filter(contract=contract), settled)
     return ContractView(contract, local_today(contract.project, now), paid, items, payments)
 
 
@@ -180,4 +181,4 @@ def desk_contracts(project: Project, *, today: date, show: str = "outstanding") 
 
 def desk_rows(contracts, today: date) -> list[DeskRow]:
     """Rows for a page of ``desk_contracts`` (its schedules are prefetched)."""
-    return [DeskRow(c, today, settle_in_due_order(c.schedule.all(), c.paid)) for c in contracts]
+    return [DeskRow(c, today, settle_in_due_order(c.schedule.all(), c.settled)) for c in contracts]

@@ -52,7 +52,7 @@ def late_items(now: datetime) -> Iterator[tuple[Contract, ItemBalance, date]]:
     for zone in zones:
         today = timezone.localdate(now, timezone=ZoneInfo(zone))
         for contract in _late_contracts(zone, today):
-            balances = settle_in_due_order(contract.schedule.all(), contract.paid)
+            balances = settle_in_due_order(contract.schedule.all(), contract.settled)
             for item in overdue_items(balances, today):
                 yield contract, item, today
 

@@ -1,9 +1,11 @@
 """A contract's money rules as pure functions (DOMAIN.md §8), tested without a database.
 
-The subscription's deposit is credited to the price when the contract is signed (定金转房款),
-so the schedule — and for a mortgage the down payment plus the loan — covers exactly the price
-less the deposit. Payments never exceed what is outstanding; refunds never exceed what the
-customer handed over (the deposit and every payment, less earlier refunds).
+The schedule — and for a mortgage the down payment plus the loan — covers exactly the price
+(API.md: ``schedule_mismatch`` otherwise). The subscription's deposit is credited to it when the
+contract is signed (定金转房款): it is the first money settled against the schedule, in due
+order, and what is outstanding is the price less the deposit and every payment. Payments never
+exceed what is outstanding; refunds never exceed what the customer handed over (the deposit and
+every payment, less earlier refunds).
 """
 
 from __future__ import annotations
@@ -83,20 +85,19 @@ def _check_schedule_items(schedule: tuple[Instalment, ...]) -> None:
 
 
 def _check_schedule_sum(terms: Terms) -> None:
-    expected = credited_balance(terms.price, terms.deposit)
+    expected = terms.price
     given = sum((item.amount for item in terms.schedule), ZERO)
     if given == expected:
         return
     raise _invalid(
         "schedule",
         _(
-            "The schedule sums to %(given)s but must sum to %(expected)s: the price "
-            "%(price)s less the deposit %(deposit)s credited to it."
+            "The schedule sums to %(given)s but must sum to the price %(expected)s (the "
+            "deposit %(deposit)s is credited to its first instalments)."
         )
         % {
             "given": yuan(given),
             "expected": yuan(expected),
-            "price": yuan(terms.price),
             "deposit": yuan(terms.deposit),
         },
         "schedule_mismatch",
@@ -121,14 +122,14 @@ def _check_mortgage(terms: Terms) -> None:
             _("A mortgage needs its down payment and its loan amount."),
             "mortgage_incomplete",
         )
-    expected = credited_balance(terms.price, terms.deposit)
+    expected = terms.price
     given = terms.down_payment + terms.loan_amount
     if given != expected:
         raise _invalid(
             "loan_amount",
             _(
-                "The down payment and the loan sum to %(given)s but must sum to %(expected)s "
-                "(the price less the deposit)."
+                "The down payment and the loan sum to %(given)s but must sum to the price "
+                "%(expected)s (the deposit counts towards the down payment)."
             )
             % {"given": yuan(given), "expected": yuan(expected)},
             "mortgage_mismatch",

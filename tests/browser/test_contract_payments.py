@@ -69,7 +69,7 @@ def test_qualification_contract_and_payments_down_to_zero(
     fill_schedule(
         page,
         [
-            (today + timedelta(days=30), "850000.00", "首付"),
+            (today + timedelta(days=30), "900000.00", "首付"),
             (today + timedelta(days=90), "300000.00", "二期款"),
         ],
     )

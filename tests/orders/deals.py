@@ -1,7 +1,8 @@
 """Helpers for the contract and payment tests: a deal taken to its contract through the
 services (the write rules), on the personas of tests/conftest.py and the clock of
 tests/orders/conftest.py (2026-03-02 10:00 in Shanghai). The default deal: a unit at
-¥1,200,000.00, a deposit of ¥50,000.00, so ¥1,150,000.00 scheduled in two instalments."""
+¥1,200,000.00 scheduled in two instalments (the price), and a deposit of ¥50,000.00 credited to
+the first: ¥1,150,000.00 outstanding at signing, ¥850,000.00 of it on the first instalment."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tests.orders.conftest import make_unit, register, subscribe
 FIRST_DUE = date(2026, 4, 1)
 SECOND_DUE = date(2026, 6, 1)
 SCHEDULE = (
-    Instalment(FIRST_DUE, Decimal("850000.00"), "首付"),
+    Instalment(FIRST_DUE, Decimal("900000.00"), "首付"),
     Instalment(SECOND_DUE, Decimal("300000.00"), "二期款"),
 )
 

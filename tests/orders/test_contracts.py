@@ -23,7 +23,7 @@ from tests.factories import ProjectFactory, UserFactory
 from tests.orders.conftest import DAY1, make_unit, register, subscribe
 from tests.orders.deals import contracted, passed_review, pay, sign, subscribed
 
-BALANCE = Decimal("1150000.00")
+PRICE = Decimal("1200000.00")
 
 
 def terms(schedule, method="instalment", **fields) -> Terms:
@@ -39,32 +39,34 @@ def terms(schedule, method="instalment", **fields) -> Terms:
 
 
 class TestTermsArePure:
-    def test_a_schedule_summing_to_the_price_less_the_deposit_passes(self):
-        check_terms(terms(["850000.00", "300000.00"]))
+    def test_a_schedule_summing_to_the_price_passes(self):
+        check_terms(terms(["900000.00", "300000.00"]))
 
-    def test_a_schedule_summing_to_the_full_price_is_a_mismatch_naming_both_sums(self):
+    def test_a_schedule_summing_to_the_price_less_the_deposit_is_a_mismatch_naming_both_sums(
+        self,
+    ):
         with pytest.raises(DomainError) as refused:
-            check_terms(terms(["1200000.00"]))
+            check_terms(terms(["850000.00", "300000.00"]))
         assert refused.value.code == "schedule_mismatch"
-        assert refused.value.extra == {"expected": "1150000.00", "given": "1200000.00"}
-        assert "¥1,150,000.00" in refused.value.detail
+        assert refused.value.extra == {"expected": "1200000.00", "given": "1150000.00"}
         assert "¥1,200,000.00" in refused.value.detail
+        assert "¥1,150,000.00" in refused.value.detail
 
-    def test_a_mortgage_needs_down_payment_plus_loan_equal_to_the_balance(self):
-        mortgage = {"method": "mortgage", "down_payment": Decimal("350000.00")}
-        check_terms(terms(["350000.00", "800000.00"], loan_amount=Decimal("800000.00"), **mortgage))
+    def test_a_mortgage_needs_down_payment_plus_loan_equal_to_the_price(self):
+        mortgage = {"method": "mortgage", "down_payment": Decimal("400000.00")}
+        check_terms(terms(["400000.00", "800000.00"], loan_amount=Decimal("800000.00"), **mortgage))
         with pytest.raises(DomainError) as refused:
             check_terms(
-                terms(["350000.00", "800000.00"], loan_amount=Decimal("850000.00"), **mortgage)
+                terms(["400000.00", "800000.00"], loan_amount=Decimal("850000.00"), **mortgage)
             )
         assert refused.value.code == "mortgage_mismatch"
         with pytest.raises(DomainError) as refused:
-            check_terms(terms(["350000.00", "800000.00"], loan_amount=None, **mortgage))
+            check_terms(terms(["400000.00", "800000.00"], loan_amount=None, **mortgage))
         assert refused.value.code == "mortgage_incomplete"
 
     def test_a_loan_outside_a_mortgage_is_refused(self):
         with pytest.raises(DomainError) as refused:
-            check_terms(terms([BALANCE], loan_amount=Decimal("1.00")))
+            check_terms(terms([PRICE], loan_amount=Decimal("1.00")))
         assert refused.value.code == "not_a_mortgage"
 
     def test_a_price_below_the_deposit_is_refused(self):
@@ -73,10 +75,10 @@ class TestTermsArePure:
         assert refused.value.code == "deposit_exceeds_price"
 
     @given(st.lists(st.integers(min_value=1, max_value=10**8), min_size=1, max_size=8))
-    def test_any_split_of_the_balance_passes_and_one_cent_off_fails(self, cents):
+    def test_any_split_of_the_price_passes_and_one_cent_off_fails(self, cents):
         amounts = [Decimal(c) / 100 for c in cents]
-        deposit = Decimal("1000.00")
-        price = sum(amounts, Decimal("0")) + deposit
+        deposit = Decimal("0.01")
+        price = sum(amounts, Decimal("0"))
         schedule = tuple(Instalment(date(2026, 5, 1), a) for a in amounts)
         check_terms(Terms(price, deposit, "instalment", schedule))
         with pytest.raises(DomainError) as refused:
@@ -90,7 +92,7 @@ def contract_body(subscription, **fields) -> dict:
         "price": "1200000.00",
         "payment_method": "instalment",
         "schedule": [
-            {"due": "2026-04-01", "amount": "850000.00"},
+            {"due": "2026-04-01", "amount": "900000.00"},
             {"due": "2026-06-01", "amount": "300000.00"},
         ],
         "signed_at": "2026-03-02T10:00:00",
@@ -104,7 +106,7 @@ def post_contract(api, user, subscription, **fields):
 
 @pytest.mark.django_db
 class TestContractApi:
-    def test_201_with_number_schedule_and_outstanding_price_less_deposit(
+    def test_201_with_number_schedule_summing_to_the_price_and_the_deposit_credited(
         self, api, project, alice, mike, clock
     ):
         subscription = subscribed(project, alice)
@@ -118,8 +120,9 @@ class TestContractApi:
         assert body["deposit"] == "50000.00"
         assert body["status"] == "active"
         assert body["signed_at"] == "2026-03-02T10:00:00+08:00"
+        # the deposit is the first money settled: ¥50,000 of the first instalment
         assert [(i["due"], i["amount"], i["outstanding"]) for i in body["schedule"]] == [
-            ("2026-04-01", "850000.00", "850000.00"),
+            ("2026-04-01", "900000.00", "850000.00"),
             ("2026-06-01", "300000.00", "300000.00"),
         ]
         subscription.unit.refresh_from_db()
@@ -130,12 +133,12 @@ class TestContractApi:
     ):
         subscription = subscribed(project, alice)
         passed_review(subscription.customer, mike)
-        schedule = [{"due": "2026-04-01", "amount": "1200000.00"}]
+        schedule = [{"due": "2026-04-01", "amount": "1150000.00"}]
         response = post_contract(api, mike, subscription, schedule=schedule)
         assert response.status_code == 400
         body = response.json()
         assert body["code"] == "schedule_mismatch"
-        assert (body["expected"], body["given"]) == ("1150000.00", "1200000.00")
+        assert (body["expected"], body["given"]) == ("1200000.00", "1150000.00")
         assert "¥1,150,000.00" in body["detail"] and "¥1,200,000.00" in body["detail"]
         assert Contract.objects.count() == 0
 
@@ -184,17 +187,17 @@ class TestContractApi:
             mike,
             subscription,
             payment_method="mortgage",
-            down_payment="350000.00",
+            down_payment="400000.00",
             loan_amount="800000.00",
             schedule=[
-                {"due": "2026-03-15", "amount": "350000.00", "label": "首付"},
+                {"due": "2026-03-15", "amount": "400000.00", "label": "首付"},
                 {"due": "2026-05-15", "amount": "800000.00", "label": "银行贷款"},
             ],
             liability_terms="逾期付款按日万分之五计违约金。",
         )
         assert response.status_code == 201, response.json()
         body = response.json()
-        assert (body["down_payment"], body["loan_amount"]) == ("350000.00", "800000.00")
+        assert (body["down_payment"], body["loan_amount"]) == ("400000.00", "800000.00")
         assert body["schedule"][1]["label"] == "银行贷款"
 
     def test_400_a_mortgage_that_does_not_add_up(self, api, project, alice, mike, clock):
@@ -241,7 +244,7 @@ class TestContractApi:
         unit = make_unit(project, list_price=Decimal("50000.00"))
         subscription = subscribe(unit, register(project, alice), alice).subscription
         passed_review(subscription.customer, mike)
-        sign(subscription, mike, schedule=())
+        sign(subscription, mike, schedule=(Instalment(date(2026, 4, 1), Decimal("50000.00")),))
         unit.refresh_from_db()
         assert unit.status == UnitStatus.PAID_OFF
 
@@ -360,7 +363,7 @@ class TestContractForm:
             "schedule-MIN_NUM_FORMS": "0",
             "schedule-MAX_NUM_FORMS": "24",
             "schedule-0-due": "2026-04-01",
-            "schedule-0-amount": "850000.00",
+            "schedule-0-amount": "900000.00",
             "schedule-0-label": "首付",
             "schedule-1-due": "2026-06-01",
             "schedule-1-amount": "300000.00",
@@ -388,7 +391,7 @@ class TestContractForm:
         )
         page = response.content.decode()
         assert response.status_code == 200
-        assert "¥1,149,999.99" in page and "¥1,150,000.00" in page
+        assert "¥1,199,999.99" in page and "¥1,200,000.00" in page
         assert 'value="299999.99"' in page and "违约金条款" in page
         assert Contract.objects.count() == 0
 
@@ -408,5 +411,5 @@ def test_the_admin_reads_contracts_and_payments_and_changes_nothing(
     for name in ("contract", "payment", "contractcancellation", "qualificationreview"):
         assert client.get(f"/admin/orders/{name}/").status_code == 200
     page = client.get(f"/admin/orders/contract/{contract.pk}/change/")
-    assert page.status_code == 200 and "850000" in page.content.decode()
+    assert page.status_code == 200 and "900000" in page.content.decode()
     assert client.post(f"/admin/orders/contract/{contract.pk}/change/", {}).status_code == 403

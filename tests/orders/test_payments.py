@@ -121,8 +121,9 @@ class TestPaymentApi:
         contract = contracted(project, alice, mike)
         pay(contract, fiona, "900000.00")
         schedule = api(fiona).get(f"/api/contracts/{contract.pk}/").json()["schedule"]
+        # the ¥50,000 deposit was settled first, then this payment
         assert [(i["paid"], i["outstanding"]) for i in schedule] == [
-            ("850000.00", "0.00"),
+            ("900000.00", "0.00"),
             ("50000.00", "250000.00"),
         ]
 
