@@ -71,8 +71,11 @@ def certificates_page(request, code):
     """Contracts paid off without a certificate (issue), and the certificates issued."""
     project = page_project(request, code, CERTIFICATE_READERS)
     issued = Paginator(selectors.certificates_of(project), PAGE_SIZE)
+    awaiting = selectors.awaiting_certificate(project)
     context = {
-        "awaiting": list(selectors.awaiting_certificate(project)[:PAGE_SIZE]),
+        # The oldest first: a long list is finance's backlog, worked from the top.
+        "awaiting": list(awaiting[:PAGE_SIZE]),
+        "awaiting_count": awaiting.count(),
         "page": issued.get_page(request.GET.get("page")),
         "may_revoke": has_role(request.user, Role.MANAGER, Role.FINANCE),
     }
