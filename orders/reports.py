@@ -11,9 +11,10 @@ project's time zone (days and months are local), and each figure is defined here
   shown as such and not counted, as in the commission statements.
 - **Collections** are payments less refunds (refunds are negative payments) by ``paid_at``,
   deposits apart (they are credited to the contract, 定金转房款).
-- An **overdue item** is a schedule item due before the day asked about that the contract's
-  payments do not cover when spread over its items in due order (orders/balances.py), on a
-  contract not cancelled.
+- An **overdue item** is a schedule item due before the day asked about that the deposit and
+  the payments do not cover when spread over the items in due order (orders/balances.py: the
+  schedule sums to the price, the deposit is the first money settled), on a contract not
+  cancelled.
 
 Who reads what (decided here, checked by the views and the API):
 
@@ -731,8 +732,9 @@ class OverdueReport:
 
 
 def _overdue_sql() -> str:
-    """Each contract's payments spread over its items in due order, as balances.py does: an
-    item is paid up to what is left after the items due before it. One statement."""
+    """What settled each contract (its deposit, then payments less refunds, never below zero)
+    spread over its items in due order, as orders/balances.py does: an item is paid up to
+    what is left after the items due before it. One statement."""
     tables = {
         "item": ScheduleItem._meta.db_table,
         "contract": Contract._meta.db_table,
@@ -758,9 +760,10 @@ def _overdue_sql() -> str:
                    PARTITION BY i.contract_id ORDER BY i.due, i.sequence
                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                ) - i.amount AS before,
-               GREATEST(COALESCE(p.paid, 0), 0) AS paid
+               GREATEST(s.deposit + COALESCE(p.paid, 0), 0) AS paid
         FROM {item} i
         JOIN {contract} c ON c.id = i.contract_id
+        JOIN {subscription} s ON s.id = c.subscription_id
         LEFT JOIN paid p ON p.contract_id = i.contract_id
         WHERE c.project_id = %(project)s AND c.signed_at < %(until)s
           AND NOT EXISTS (
@@ -810,8 +813,9 @@ def _overdue_buckets(sql: str, params: dict) -> dict[str, AgingBucket]:
 
 
 def overdue_report(*, project: Project, day: date) -> OverdueReport:
-    """Schedule items due before ``day`` and not covered by the payments made by the end of
-    it, on contracts signed and not cancelled by then. Two statements, whatever the size."""
+    """Schedule items due before ``day`` and not covered by the deposit and the payments made
+    by the end of it, on contracts signed and not cancelled by then. Two statements, whatever
+    the size."""
     params = {"project": project.pk, "day": day, "until": day_bounds(day, project.tzinfo)[1]}
     sql = _overdue_sql()
     items = _overdue_rows(sql, params)

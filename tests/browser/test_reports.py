@@ -45,7 +45,7 @@ def office(project, alice, bob, mike):
     contract = sign(
         deal.subscription,
         moment,
-        [(today - timedelta(days=10), "400000.00"), (today + timedelta(days=60), "750000.00")],
+        [(today - timedelta(days=10), "450000.00"), (today + timedelta(days=60), "750000.00")],
     )
     pay(contract, "150000.00", moment)
     RosterEntry.objects.create(

@@ -174,15 +174,15 @@ def build_march(project, alice, bob, clara, mike, clock) -> Office:
     25 March and cancelled 28 March; S4 bob 1 April 00:30; S5 bob 5 January with contract C5
     signed 10 January; S6 alice 1 February with contract C6 signed 5 February.
 
-    Schedules and payments (for collections and overdue):
-      C0 2,000,000.00 − deposit 100,000.00: #1 10 Mar 800,000.00, #2 10 Apr 600,000.00,
+    Schedules (summing to the price; the deposit is the first money settled) and payments:
+      C0 2,000,000.00, deposit 100,000.00: #1 10 Mar 900,000.00, #2 10 Apr 600,000.00,
          #3 30 Jun 500,000.00; paid 5 Mar 500,000.00, 31 Mar 23:30 300,000.00,
          1 Apr 00:10 100,000.00.
-      C3: #1 30 Mar 1,480,000.50; paid 26 Mar 200,000.00, refunded 28 Mar 200,000.00.
-      C5 1,000,000.00 − 50,000.00: #1 20 Jan 450,000.00, #2 15 Feb 500,000.00; paid 18 Jan
-         450,000.00.
-      C6 800,000.00 − 100,000.00: #1 1 May 400,000.00, #2 1 Mar 300,000.00 (due before #1);
-         paid 5 Apr 100,000.00.
+      C3 1,500,000.50: #1 30 Mar; paid 26 Mar 200,000.00, refunded 28 Mar 200,000.00.
+      C5 1,000,000.00, deposit 50,000.00: #1 20 Jan 500,000.00, #2 15 Feb 500,000.00; paid
+         18 Jan 450,000.00.
+      C6 800,000.00, deposit 100,000.00: #1 1 May 400,000.00, #2 1 Mar 400,000.00 (due before
+         #1); paid 5 Apr 100,000.00.
     """
     office = Office()
     names = "ABCDEFGH"
@@ -215,18 +215,18 @@ def build_march(project, alice, bob, clara, mike, clock) -> Office:
 
     k = office.contracts
     k["C5"] = sign(
-        s["S5"], at(1, 10), [(date(2026, 1, 20), "450000.00"), (date(2026, 2, 15), "500000.00")]
+        s["S5"], at(1, 10), [(date(2026, 1, 20), "500000.00"), (date(2026, 2, 15), "500000.00")]
     )
     pay(k["C5"], "450000.00", at(1, 18))
     k["C6"] = sign(
-        s["S6"], at(2, 5), [(date(2026, 5, 1), "400000.00"), (date(2026, 3, 1), "300000.00")]
+        s["S6"], at(2, 5), [(date(2026, 5, 1), "400000.00"), (date(2026, 3, 1), "400000.00")]
     )
     pay(k["C6"], "100000.00", at(4, 5))
     k["C0"] = sign(
         s["S0"],
         at(3, 2, 11),
         [
-            (date(2026, 3, 10), "800000.00"),
+            (date(2026, 3, 10), "900000.00"),
             (date(2026, 4, 10), "600000.00"),
             (date(2026, 6, 30), "500000.00"),
         ],
@@ -234,7 +234,7 @@ def build_march(project, alice, bob, clara, mike, clock) -> Office:
     pay(k["C0"], "500000.00", at(3, 5))
     pay(k["C0"], "300000.00", at(3, 31, 23, 30))
     pay(k["C0"], "100000.00", at(4, 1, 0, 10))
-    k["C3"] = sign(s["S3"], at(3, 25), [(date(2026, 3, 30), "1480000.50")])
+    k["C3"] = sign(s["S3"], at(3, 25), [(date(2026, 3, 30), "1500000.50")])
     pay(k["C3"], "200000.00", at(3, 26))
     pay(k["C3"], "-200000.00", at(3, 28), kind="refund")
     cancel_contract(k["C3"], at(3, 28, 11), mike)
@@ -264,7 +264,9 @@ def grow(project, consultants, clerk, manager, when, n=12) -> None:
         visit(customer, consultant, moment, source=f"渠道{i % 4}", kind=("visit", "call")[i % 2])
         FollowUpFactory(customer=customer, consultant=consultant, occurred_at=moment)
         subscription = deal(project, customer, consultant, moment, price="1000000.00")
-        contract = sign(subscription, moment, [(when.date() - timedelta(days=40 + i), "950000.00")])
+        contract = sign(
+            subscription, moment, [(when.date() - timedelta(days=40 + i), "1000000.00")]
+        )
         pay(contract, "100000.00", moment)
         if i % 3 == 0:
             cancel_subscription(deal(project, customer, consultant, moment), moment, manager)

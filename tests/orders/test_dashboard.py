@@ -139,7 +139,7 @@ def today(project, alice, bob, clara, mike, clock):
     contract = sign(
         deal(project, buyer, alice, at(3, 1), price="1000000.00"),
         at(3, 2, 11),
-        [(date(2026, 4, 1), "950000.00")],
+        [(date(2026, 4, 1), "1000000.00")],
     )
     pay(contract, "300000.00", at(3, 2, 12))
     pay(contract, "50000.00", at(2, 27))

@@ -336,7 +336,7 @@ class TestOverduePayments:
     def test_a_fully_paid_contract_is_not_overdue(self, project, office, alice):
         customer = CustomerFactory(project=project)
         contract = sign(
-            deal(project, customer, alice, at(1, 2)), at(1, 3), [(date(2026, 1, 5), "1150000.00")]
+            deal(project, customer, alice, at(1, 2)), at(1, 3), [(date(2026, 1, 5), "1200000.00")]
         )
         pay(contract, "1150000.00", at(1, 4))
         numbers = {
