@@ -4,10 +4,11 @@ certificate), the inspection and its defects (each may open an after-sales ticke
 confirmation and the keys, after which the unit is handed over and the follow-up visits are
 scheduled by the after-sales app.
 
-Every step appends a ledger row under the locks of the contract and then the handover, in that
-order everywhere (the certificate writes lock the contract first too), so concurrent steps on
-one unit are serialised and cannot deadlock; one-to-ones make each once-only step once-only
-even for a writer that skipped the locks.
+Every step appends a ledger row under the locks of the unit, the contract and then the
+handover, in that order everywhere (the orders app's payments lock the unit, then the contract;
+the certificate writes lock only the contract), so concurrent steps on one unit are serialised
+and cannot deadlock; one-to-ones make each once-only step once-only even for a writer that
+skipped the locks.
 """
 
 from __future__ import annotations
@@ -221,7 +222,10 @@ def ensure_may_work(user, handover: UnitHandover) -> None:
 
 
 def _locked(handover: UnitHandover) -> UnitHandover:
-    """The contract's row, then the handover's: the locks of every handover step."""
+    """The unit's row, the contract's, then the handover's: the locks of every handover step,
+    in the order the orders app's payments take them (unit, then contract), so that handing
+    over the keys while a payment is recorded cannot deadlock."""
+    Unit.objects.select_for_update().filter(pk=handover.unit_id).first()
     Contract.objects.select_for_update(of=("self",)).filter(pk=handover.contract_id).first()
     return (
         UnitHandover.objects.select_for_update(of=("self",))
@@ -531,7 +535,7 @@ def keys_hand_over(
 
 
 def _mark_handed_over(unit: Unit) -> None:
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = Unit.objects.get(pk=unit.pk)  # locked first by _locked
     unit.status = UnitStatus.HANDED_OVER
     unit.save(update_fields=["status"])  # through save(): the unit's history records it
 
