@@ -70,7 +70,6 @@ from salesoffice.errors import DomainError
 User = get_user_model()
 ZERO = Decimal("0.00")
 MAX_DAYS = 366  # a period longer than a year is refused (period_too_long)
-MAX_MONTHS = 36
 
 SHEET, DAILY, SOURCES, FUNNEL, SALES, OVERDUE = (
     "visits-calls",
@@ -94,10 +93,6 @@ ANY_REPORT_ROLES = (Role.CLERK, Role.MANAGER, Role.FINANCE)
 
 def may_read(user, report: str) -> bool:
     return user.is_superuser or has_role(user, *REPORT_ROLES[report])
-
-
-def reports_for(user) -> list[str]:
-    return [name for name in REPORT_ROLES if may_read(user, name)]
 
 
 # -- periods ------------------------------------------------------------------------------------
