@@ -24,6 +24,7 @@ def test_a_manager_reads_the_unit_grid_and_the_months_commission(
     subscribe(held, customer, bob, owner_absent=True)
 
     login(mike)
+    page.get_by_test_id("nav-more").locator("summary").click()  # a manager's Units is under More
     page.get_by_test_id("nav").locator("[data-nav=units]").click()
     expect(page.locator("[data-testid=unit][data-status=subscribed]")).to_have_count(1)
     expect(page.get_by_test_id("deal")).to_contain_text("赵敏")
@@ -32,6 +33,7 @@ def test_a_manager_reads_the_unit_grid_and_the_months_commission(
     page.locator("[data-building='2']").click()
     expect(page.get_by_test_id("unit")).to_have_count(1)
 
+    page.get_by_test_id("nav-more").locator("summary").click()
     page.get_by_test_id("nav").locator("[data-nav=commission]").click()
     statements = page.get_by_test_id("statement")
     expect(statements).to_have_count(2)

@@ -40,8 +40,16 @@ def test_the_compiled_catalogue_matches_the_source(catalogue):
             assert got == entry.msgstr, entry.msgid
 
 
-def test_the_office_reads_chinese_by_default(client):
-    from django.conf import settings
+def test_the_office_reads_chinese_by_default(client, settings):
+    from salesoffice.settings import base
 
-    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert base.LANGUAGE_CODE == "zh-hans"
+    settings.LANGUAGE_CODE = base.LANGUAGE_CODE
     assert "登录" in client.get("/accounts/login/").content.decode()
+
+
+def test_english_is_one_click_away(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Log in" in response.content.decode()
+    chinese = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "登录" in chinese
