@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers.admin_ledger import LedgerAdmin
@@ -11,8 +12,10 @@ from customers.models import (
     ImportBatch,
     LookupLog,
     Registration,
+    StageChange,
     TamperAttempt,
 )
+from salesoffice.fields import mask_id_number
 
 
 @admin.register(Customer)
@@ -22,7 +25,14 @@ class CustomerAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "phone")
     list_select_related = ("project", "household")
     raw_id_fields = ("household",)
-    readonly_fields = ("phone", "project", "origin_household")
+    # The stage moves only through customers.pipeline, which keeps its history; the ID number
+    # is shown masked here too (DOMAIN.md §11).
+    readonly_fields = ("phone", "project", "origin_household", "stage", "id_number_masked")
+    exclude = ("id_number",)
+
+    @admin.display(description=_("ID-card number"))
+    def id_number_masked(self, customer):
+        return mask_id_number(customer.id_number)
 
 
 @admin.register(Household)
@@ -90,3 +100,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(LedgerAdmin):
+    list_display = ("entered_at", "customer", "from_stage", "to_stage", "cause", "entered_by")
+    list_filter = ("project", "to_stage")
+    list_select_related = ("customer", "entered_by")

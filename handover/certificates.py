@@ -262,6 +262,18 @@ def certificate_revoke(
     return revocation
 
 
+def certificates_revoke_with_contract(*, contract: Contract, reason: str, acting_user) -> None:
+    """退房 voids the contract's payoff certificate, so the public verify page stops calling
+    it valid (a certificate for a cancelled sale would still open a bank's or property's door)."""
+    valid = ValidCertificate.objects.filter(contract=contract).select_related("certificate")
+    for row in valid:
+        certificate_revoke(
+            certificate=row.certificate,
+            reason=_("Contract cancelled: %(reason)s") % {"reason": reason},
+            acting_user=acting_user,
+        )
+
+
 def _tell_revoked(certificate: PayoffCertificate, contract: Contract, reason: str) -> None:
     subscription = contract.subscription
     notify(

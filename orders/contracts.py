@@ -19,6 +19,7 @@ from attribution.facts import Verdict
 from attribution.services import ensure_manager
 from customers.models import Stage
 from customers.pipeline import stage_move
+from handover.certificates import certificates_revoke_with_contract
 from orders.models import (
     Contract,
     ContractCancellation,
@@ -236,4 +237,5 @@ def contract_cancel(
             acting_user=acting_user,
             now=now,
         )
+        certificates_revoke_with_contract(contract=contract, reason=reason, acting_user=acting_user)
     return cancellation, verdict

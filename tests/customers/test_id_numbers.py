@@ -22,3 +22,11 @@ def test_an_id_number_is_unreadable_in_the_database_and_read_back_by_the_app(pro
 def test_an_id_number_is_shown_masked():
     assert mask_id_number("110101199003071234") == "1101**********1234"
     assert mask_id_number("") == ""
+
+
+def test_the_admin_shows_the_id_number_masked_and_cannot_change_it(client, admin_user, project):
+    customer = CustomerFactory(project=project, id_number="110101199003071234")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
+    assert "1101**********1234" in page
+    assert "110101199003071234" not in page

@@ -181,6 +181,18 @@ class TestRevoking:
         assert ValidCertificate.objects.get(contract=paid_contract).certificate == again
         assert PayoffCertificate.objects.filter(contract=paid_contract).count() == 2
 
+    def test_cancelling_the_contract_revokes_its_certificate(
+        self, certificate, paid_contract, mike
+    ):
+        from orders.contracts import contract_cancel
+
+        contract_cancel(contract=paid_contract, reason="客户退房", acting_user=mike)
+
+        certificate = PayoffCertificate.objects.get(pk=certificate.pk)
+        assert not is_valid(certificate)
+        revocation = CertificateRevocation.objects.get(certificate=certificate)
+        assert "客户退房" in revocation.reason and revocation.entered_by == mike
+
 
 class TestLedger:
     def test_certificates_and_revocations_are_append_only_even_in_sql(self, certificate, mike):
