@@ -72,3 +72,10 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def chinese(settings):
+    """Pages in the office's own language, for tests of Chinese wording and date formats
+    (the suite otherwise reads the English message ids)."""
+    settings.LANGUAGE_CODE = "zh-hans"

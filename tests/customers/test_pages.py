@@ -216,9 +216,8 @@ class TestDeskLookup:
 
 class TestDeskRegistration:
     def test_a_consultant_registers_a_visit_as_themself_and_sees_the_verdict(
-        self, as_user, alice, settings
+        self, as_user, alice, chinese
     ):
-        settings.LANGUAGE_CODE = "zh-hans"  # dates as the office writes them
         response = register(as_user(alice))
         registration = Registration.objects.get()
         assert (registration.consultant, registration.entered_by) == (alice, alice)
@@ -325,9 +324,8 @@ def page_of(client, customer, **extra):
 
 class TestCustomerPage:
     def test_the_owner_sees_header_verdict_basis_and_timeline(
-        self, as_user, bob, bobs_customer, settings
+        self, as_user, bob, bobs_customer, chinese
     ):
-        settings.LANGUAGE_CODE = "zh-hans"  # dates as the office writes them
         response = page_of(as_user(bob), bobs_customer)
         page = html(response)
         assert response.status_code == 200

@@ -27,7 +27,9 @@ def with_id_number(paid_contract):
 
 
 class TestGenuine:
-    def test_anyone_sees_number_status_unit_date_and_a_masked_name(self, client, certificate):
+    def test_anyone_sees_number_status_unit_date_and_a_masked_name(
+        self, client, certificate, chinese
+    ):
         response = verify(client, certificate.verify_code)
 
         assert response.status_code == 200
@@ -58,7 +60,7 @@ class TestGenuine:
 
 
 class TestRevoked:
-    def test_says_revoked_with_the_date(self, client, certificate, mike, clock):
+    def test_says_revoked_with_the_date(self, client, certificate, mike, clock, chinese):
         clock.shift(timedelta(days=3))
         certificate_revoke(certificate=certificate, reason="更正", acting_user=mike)
 

@@ -457,7 +457,7 @@ class TestThePagesShowTheFigures:
         assert (text_of(html, "overdue-items"), text_of(html, "overdue-contracts")) == ("3", "3")
 
     def test_without_a_filter_today_or_this_month_in_the_projects_zone(
-        self, as_user, mike, office, time_machine
+        self, as_user, mike, office, time_machine, chinese
     ):
         time_machine.move_to(at(3, 2, 0, 30), tick=False)  # still 1 March in UTC
         html = as_user(mike).get(url("visits-calls")).content.decode()
