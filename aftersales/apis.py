@@ -24,16 +24,8 @@ from aftersales.presenters import (
 from customers.models import Customer
 from orders.models import Unit
 from projects.access import project_for
-from salesoffice.api import SITE_STAFF
+from salesoffice.api import SITE_STAFF, ErrorOutput, PersonOutput, RefOutput
 from salesoffice.errors import DomainError, NotFound
-
-
-class ErrorOutput(serializers.Serializer):
-    """Every refusal (salesoffice.errors): a sentence, a stable code, the fields at fault."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    fields = serializers.DictField()
 
 
 class IllegalMoveOutput(ErrorOutput):
@@ -45,17 +37,6 @@ class IllegalMoveOutput(ErrorOutput):
 
 
 REFUSALS = {400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput}
-
-
-class PersonOutput(serializers.Serializer):
-    username = serializers.CharField()
-    name = serializers.CharField()
-
-
-class RefOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(required=False)
-    label = serializers.CharField(required=False)
 
 
 class TicketOutput(serializers.Serializer):

@@ -31,3 +31,16 @@ class LedgerAdmin(admin.ModelAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         self._refuse(request, object_id, "delete")
+
+
+class LedgerInlineMixin:
+    """Rows of a ledger table shown inside their parent's admin page: read, never written."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aftersales.apis import ErrorOutput, PersonOutput, RefOutput
 from handover import certificates, selectors, services
 from handover.access import HANDOVER_ROLES, ensure_role
 from handover.models import Document, Inspection, NoticeChannel, Severity
@@ -24,7 +23,15 @@ from handover.presenters import (
 )
 from orders.models import Unit
 from projects.access import project_for
-from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, project_by_code
+from salesoffice.api import (
+    SITE_STAFF,
+    ErrorOutput,
+    LocalDateTimeField,
+    PersonOutput,
+    RefOutput,
+    in_zone,
+    project_by_code,
+)
 from salesoffice.errors import DomainError, NotFound
 
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from customers.admin_ledger import LedgerAdmin
+from customers.admin_ledger import LedgerAdmin, LedgerInlineMixin
 from orders.models import (
     CommissionShare,
     CommissionSplit,
@@ -90,18 +90,10 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_per_page = 100
 
 
-class CancellationInline(admin.StackedInline):
+class CancellationInline(LedgerInlineMixin, admin.StackedInline):
     model = SubscriptionCancellation
     fk_name = "subscription"
-    extra = 0
-    can_delete = False
     readonly_fields = ("occurred_at", "reason", "approved_by", "entered_at", "entered_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Subscription)
@@ -138,18 +130,10 @@ class UnitHoldAdmin(LedgerAdmin):
     list_select_related = ("unit", "subscription")
 
 
-class ShareInline(admin.TabularInline):
+class ShareInline(LedgerInlineMixin, admin.TabularInline):
     model = CommissionShare
-    extra = 0
-    can_delete = False
     fields = ("consultant", "channel", "role", "percent")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CommissionSplit)
@@ -164,18 +148,10 @@ class CommissionSplitAdmin(LedgerAdmin):
 # a cancellation, a new review or confirmation) ---------------------------------------------
 
 
-class ScheduleInline(admin.TabularInline):
+class ScheduleInline(LedgerInlineMixin, admin.TabularInline):
     model = ScheduleItem
-    extra = 0
-    can_delete = False
     fields = ("sequence", "label", "due", "amount")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contract)

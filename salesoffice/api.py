@@ -85,3 +85,25 @@ class NotChannelAgent(BasePermission):
 
 # For the views of site records: ``permission_classes = SITE_STAFF``.
 SITE_STAFF = [IsAuthenticated, NotChannelAgent]
+
+
+# -- shapes shared by the OpenAPI descriptions of every app -----------------------------------
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every refusal (salesoffice.errors): a sentence, a stable code, the fields at fault."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    fields = serializers.DictField()
+
+
+class PersonOutput(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(required=False)
+    label = serializers.CharField(required=False)
