@@ -1,8 +1,9 @@
-"""From the deal to the last payment in a real browser (seed 000, UX.md §6): the manager passes
-the customer's qualification review and signs the contract with its schedule from the customer
-page; finance lands on the finance desk, records the payments on the contract page, each with
-its receipt number, and sees the outstanding amount drop to ¥0.00. Each screen is
-photographed."""
+"""Issue 5's main path in a real browser (seed 000, UX.md §6): the consultant fills the
+customer's requirement confirmation; the manager passes the qualification review and signs the
+contract with its schedule from the customer page; finance lands on the finance desk, records
+the payments on the contract page, each with its receipt number, and sees the outstanding amount
+drop to ¥0.00; the manager's funnel and collections reports show the deal and the money. Each
+screen is photographed."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from orders.models import Contract, Payment, UnitStatus
+from orders.models import Contract, Payment, RequirementConfirmation, UnitStatus
 from tests.orders.conftest import make_unit, register, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,10 +46,23 @@ def record_payment(page, amount):
 
 
 def test_qualification_contract_and_payments_down_to_zero(
-    page, login, screenshot, project, deal, mike, fiona
+    page, login, screenshot, project, deal, alice, mike, fiona
 ):
     customer = deal.customer
     today = timezone.localdate(timezone=project.tzinfo)
+
+    # The consultant writes down what the customer asked for (客户需求确认单), for signature.
+    as_user(page, login, alice)
+    page.goto(f"/customers/{customer.pk}/")
+    page.get_by_test_id("new-requirement").click()
+    form = page.get_by_test_id("requirement-form")
+    form.locator("[name=budget]").fill("1250000")
+    form.locator("[name=layout]").fill("三室两厅")
+    form.locator("[name=payment_method]").select_option("instalment")
+    form.locator("[name=signed]").check()
+    screenshot("requirement-confirmation")
+    form.get_by_test_id("requirement-save").click()
+    assert RequirementConfirmation.objects.filter(customer=customer, consultant=alice).exists()
 
     # The manager reviews the buyer's qualification from the customer page.
     as_user(page, login, mike)
@@ -123,3 +137,14 @@ def test_qualification_contract_and_payments_down_to_zero(
     expect(page.get_by_test_id("no-contracts")).to_be_visible()
     page.goto("/p/HX01/finance/?show=all")
     expect(page.get_by_test_id("finance-row")).to_have_count(1)
+
+    # The manager's reports count the closed customer and the money collected this month
+    # (the deposit belongs to the subscription; the two payments are the collections).
+    as_user(page, login, mike)
+    page.goto("/p/HX01/reports/funnel/")
+    expect(page.get_by_test_id("funnel-closed")).to_contain_text("1")
+    screenshot("report-funnel-deal")
+    page.goto("/p/HX01/reports/sales/")
+    expect(page.get_by_test_id("sales-collected")).to_contain_text("1,150,000.00")
+    expect(page.get_by_test_id("sales-contracts")).to_contain_text("1")
+    screenshot("report-collections-deal")
