@@ -251,10 +251,15 @@ class Visit(models.Model):
         verbose_name_plural = _("follow-up visits")
         constraints = [
             # Scheduling twice for one handover adds nothing (the handover app may retry).
+            # Two constraints rather than nulls_distinct=False, which SQLite cannot enforce.
             models.UniqueConstraint(
                 fields=["customer", "unit", "offset_days"],
                 name="visit_once_per_offset",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "offset_days"],
+                condition=Q(unit__isnull=True),
+                name="visit_once_per_offset_no_unit",
             ),
             models.CheckConstraint(
                 condition=Q(outcome="", recorded_at__isnull=True)

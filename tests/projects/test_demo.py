@@ -19,9 +19,16 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from attribution.models import HouseholdState, PolicyVersion
+from aftersales.models import Category, Ticket
+from attribution.models import HouseholdState, PolicyVersion, RosterEntry
+from channels.models import ChannelReport
+from channels.selectors import with_status
 from customers.models import Customer, FollowUp, Household, HouseholdLink, Registration
 from customers.phones import CN_MOBILE, normalise_phone
+from disputes.models import Dispute
+from handover.models import KeyHandover, PayoffCertificate
+from handover.selectors import with_payoff_state
+from orders.models import CommissionSplit, Contract, Payment, Subscription, Unit, UnitStatus
 from projects import demo
 from projects.access import role_of
 from projects.models import Membership, Project
@@ -59,7 +66,15 @@ def test_the_demo_office_has_every_role_and_each_login_works(demo_office):
     assert (project.name, project.timezone) == ("和玺一期", "Asia/Shanghai")
     assert PolicyVersion.objects.get(project=project).preset == "first-registration-7d"
     roles = Counter(role_of(m.user) for m in project.memberships.select_related("user"))
-    assert roles == {"consultant": 6, "clerk": 2, "manager": 1, "finance": 1, "channel": 1}
+    assert roles == {
+        "consultant": 6,
+        "clerk": 2,
+        "manager": 1,
+        "finance": 1,
+        "channel": 1,
+        "engineering": 1,
+        "property": 1,
+    }
     assert User.objects.get(username="admin").is_superuser
     for login in demo.logins():
         user = authenticate(username=login.username, password=demo.PASSWORD)
@@ -106,6 +121,59 @@ def test_the_demo_month_is_300_customers_with_families_visits_calls_and_follow_u
 
 
 @pytest.mark.django_db
+def test_the_demo_month_of_business_runs_from_the_price_list_to_the_keys(demo_office):
+    project = Project.objects.get(code="HX01")
+
+    statuses = set(Unit.objects.filter(project=project).values_list("status", flat=True))
+    assert set(UnitStatus.values) - {UnitStatus.RESERVED} <= statuses
+    live = Subscription.objects.filter(project=project, cancellation__isnull=True)
+    assert Subscription.objects.filter(project=project, cancellation__isnull=False).exists()
+    locked = HouseholdState.objects.filter(status="locked").values_list("household_id", flat=True)
+    assert set(live.values_list("customer__household_id", flat=True)) <= set(locked)
+    for split in CommissionSplit.objects.filter(subscription__project=project):
+        assert sum(s.percent for s in split.shares.all()) == 100
+
+    receipts = sorted(Payment.objects.filter(project=project).values_list("receipt_no", flat=True))
+    assert len(receipts) == len(set(receipts)) > 0
+    contracts = with_payoff_state(Contract.objects.filter(project=project))
+    certified = contracts.filter(valid_certificate__isnull=False)
+    assert certified.count() == 2
+    assert all(c.payoff_outstanding == 0 for c in certified)
+    assert PayoffCertificate.objects.filter(project=project).count() == 2
+    assert KeyHandover.objects.filter(handover__project=project).count() == 1
+
+    tickets = Ticket.objects.filter(project=project)
+    assert tickets.filter(category=Category.ENGINEERING, origin="defect").exists()
+    assert {"closed"} < set(tickets.values_list("state", flat=True))
+    reports = ChannelReport.objects.filter(project=project)
+    for status in ("valid", "confirmed", "lapsed", "refused"):
+        assert with_status(reports, status, timezone.now()).exists(), status
+    assert set(Dispute.objects.filter(project=project).values_list("state", flat=True)) == {
+        "open",
+        "ruled",
+    }
+    today = timezone.localdate(timezone.now(), project.tzinfo)
+    assert RosterEntry.objects.filter(project=project, date=today).count() == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username", ["zhangjian", "wangfang", "linjing", "liuyan", "zhoupeng", "sunjun", "guoting"]
+)
+def test_every_page_in_each_roles_menu_opens_on_the_demo_data(demo_office, client, username):
+    client.force_login(User.objects.get(username=username))
+
+    home = client.get("/", follow=True)
+
+    assert home.status_code == 200
+    menu = r'href="(/(?:p|channel)/HX01/[^"?#]*)"'
+    links = set(re.findall(menu, home.content.decode()))
+    assert links
+    for link in sorted(links):
+        assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.django_db
 def test_running_it_again_changes_nothing_and_prints_the_logins_again(demo_office):
     before = everything()
 
@@ -120,12 +188,15 @@ def test_the_plan_is_the_same_every_time_and_never_ahead_of_now():
     now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
     def plan():
-        return demo.plan_history(now=now, tz=SH, rng=random.Random(demo.SEED))
+        return demo.plan_demo(now=now, tz=SH, rng=random.Random(demo.SEED))
 
     steps = plan()
     assert steps == plan()
-    assert all(s.occurred_at < s.entered_at <= now for s in steps)
+    assert all(s.entered_at <= now for s in steps)
     assert [s.entered_at for s in steps] == sorted(s.entered_at for s in steps)
+    contacts = [s for s in steps if hasattr(s, "occurred_at")]
+    assert len(contacts) > 300
+    assert all(s.occurred_at < s.entered_at for s in contacts)
 
 
 def test_the_logins_table_lines_up_chinese_names():
