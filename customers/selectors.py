@@ -58,6 +58,7 @@ def lookup_phone(*, project: Project, phone: str, viewer, at: datetime) -> Looku
     )
     if customer is None:
         return LookupResult(None, None, False)
+    customer.project = project  # the one asked about: may_see_in_full needs not fetch it again
     verdict = household_verdict(customer.household, at)
     return LookupResult(customer, verdict, may_see_in_full(viewer, customer, verdict, at))
 
