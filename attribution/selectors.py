@@ -269,6 +269,13 @@ def household_verdict(household: Household, at: datetime | None = None) -> Verdi
     return verdicts_for(household.project, [household.pk], at)[household.pk]
 
 
+def household_verdict_with_ledger(household: Household, at: datetime) -> tuple[Verdict, Ledger]:
+    """The verdict and the ledger it was drawn from, for a caller that reads more of it."""
+    project = household.project
+    ledger = household_ledger(household)
+    return decide(ledger, policy_facts(project), at, project.tzinfo), ledger
+
+
 def names_for(usernames) -> dict[str, str]:
     wanted = {u for u in usernames if u}
     if not wanted:

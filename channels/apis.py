@@ -18,10 +18,10 @@ from channels import selectors, services
 from channels.models import ChannelReport, ReportStatus, VisitConfirmation
 from channels.presenters import confirmation_payload, report_payload
 from customers.models import Gender, Registration
-from projects.access import has_role, is_member, project_for
+from projects.access import has_role, project_for
 from projects.roles import Role
-from salesoffice.api import LocalDateTimeField, in_zone, project_by_code
-from salesoffice.errors import DomainError, NotFound, NotPermitted
+from salesoffice.api import LocalDateTimeField, in_zone, member_project_by_code
+from salesoffice.errors import DomainError, NotPermitted
 
 STAFF_ROLES = (Role.CLERK, Role.MANAGER)
 
@@ -92,9 +92,7 @@ class ChannelReportListCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        project = project_by_code(values.pop("project"))
-        if not is_member(request.user, project):
-            raise NotFound(_("No such project."), code="unknown_project")
+        project = member_project_by_code(request.user, values.pop("project"))
         values["reported_at"] = in_zone(values["reported_at"], project.tzinfo)
         report = services.channel_report_create(
             project=project, agent=request.user, data=services.ReportInput(**values)

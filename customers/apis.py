@@ -31,7 +31,7 @@ from salesoffice.api import (
     SITE_STAFF,
     LocalDateTimeField,
     in_zone,
-    project_by_code,
+    member_project_by_code,
     staff_in_project,
 )
 from salesoffice.errors import DomainError, NotFound, NotPermitted
@@ -84,9 +84,7 @@ class RegistrationCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        project = project_by_code(values.pop("project"))
-        if not is_member(request.user, project):
-            raise NotFound(_("No such project."), code="unknown_project")
+        project = member_project_by_code(request.user, values.pop("project"))
         relation = values.pop("relation") or {}
         mentioned = values.pop("mentioned_consultant")
         values.update(
@@ -197,9 +195,7 @@ class LookupApi(APIView):
         responses={200: dict},
     )
     def get(self, request):
-        project = project_by_code(request.query_params.get("project", ""))
-        if not is_member(request.user, project):
-            raise NotFound(_("No such project."), code="unknown_project")
+        project = member_project_by_code(request.user, request.query_params.get("project", ""))
         try:
             phone = normalise_phone(request.query_params.get("phone", ""))
         except PhoneError as exc:

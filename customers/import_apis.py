@@ -11,9 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.imports import ensure_may_import, parse_sheet, sheet_import
-from projects.access import is_member
-from salesoffice.api import project_by_code
-from salesoffice.errors import DomainError, NotFound
+from salesoffice.api import member_project_by_code
+from salesoffice.errors import DomainError
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 
@@ -37,9 +36,7 @@ class RegistrationImportApi(APIView):
         responses={200: dict},
     )
     def post(self, request):
-        project = project_by_code(str(request.data.get("project", "")))
-        if not is_member(request.user, project):
-            raise NotFound(_("No such project."), code="unknown_project")
+        project = member_project_by_code(request.user, str(request.data.get("project", "")))
         # Refuse a consultant before reading their file, whatever it holds.
         ensure_may_import(request.user, project)
         upload = request.FILES.get("file")

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from attribution.facts import Verdict
-from attribution.selectors import household_verdict
+from attribution.facts import Ledger, Verdict
+from attribution.selectors import household_verdict_with_ledger
 from attribution.windows import day_bounds, local_day
 from customers.models import Customer, HouseholdLink, LookupLog, Registration
 from customers.phones import mask_phone
@@ -29,8 +29,20 @@ def serves_today(user, customer_ids, project: Project, now: datetime) -> bool:
     ).exists()
 
 
+def served_today_in(ledger: Ledger, user, project: Project, now: datetime) -> bool:
+    """``serves_today`` read from a household's ledger already at hand."""
+    start, end = day_bounds(local_day(now, project.tzinfo), project.tzinfo)
+    return any(
+        r.consultant == user.username and start <= r.occurred_at < end for r in ledger.registrations
+    )
+
+
 def may_see_in_full(
-    user, customer: Customer, verdict: Verdict, now: datetime | None = None
+    user,
+    customer: Customer,
+    verdict: Verdict,
+    now: datetime | None = None,
+    ledger: Ledger | None = None,
 ) -> bool:
     """Office staff see everyone; a consultant only the households they own or serve today."""
     if is_office_staff(user) or has_role(user, Role.FINANCE):
@@ -39,8 +51,11 @@ def may_see_in_full(
         return False
     if verdict.owner == user.username:
         return True
+    now = now or timezone.now()
+    if ledger is not None:
+        return served_today_in(ledger, user, customer.project, now)
     members = Customer.objects.filter(household_id=customer.household_id).values("id")
-    return serves_today(user, members, customer.project, now or timezone.now())
+    return serves_today(user, members, customer.project, now)
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,8 @@ def lookup_phone(*, project: Project, phone: str, viewer, at: datetime) -> Looku
     if customer is None:
         return LookupResult(None, None, False)
     customer.project = project  # the one asked about: may_see_in_full needs not fetch it again
-    verdict = household_verdict(customer.household, at)
-    return LookupResult(customer, verdict, may_see_in_full(viewer, customer, verdict, at))
+    verdict, ledger = household_verdict_with_ledger(customer.household, at)
+    return LookupResult(customer, verdict, may_see_in_full(viewer, customer, verdict, at, ledger))
 
 
 def customer_with_timeline(customer_id: int) -> Customer | None:

@@ -18,8 +18,14 @@ from orders import selectors, services
 from orders.commission_rules import Share
 from orders.models import Subscription, Unit, UnitStatus
 from orders.selectors import PartyStatement, Statement
-from projects.access import has_role, is_member, person, project_for, projects_of
-from salesoffice.api import LocalDateTimeField, in_zone, iso, project_by_code, staff_in_project
+from projects.access import has_role, person, project_for, projects_of
+from salesoffice.api import (
+    LocalDateTimeField,
+    in_zone,
+    iso,
+    member_project_by_code,
+    staff_in_project,
+)
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
@@ -97,9 +103,7 @@ class UnitListCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        project = project_by_code(values.pop("project"))
-        if not is_member(request.user, project):
-            raise NotFound(_("No such project."), code="unknown_project")
+        project = member_project_by_code(request.user, values.pop("project"))
         unit = services.unit_create(
             project=project, data=services.UnitInput(**values), acting_user=request.user
         )

@@ -10,8 +10,7 @@ from rest_framework.views import APIView
 
 from orders import reports
 from orders.report_registry import RECIPES
-from projects.access import is_member
-from salesoffice.api import SITE_STAFF, project_by_code
+from salesoffice.api import SITE_STAFF, member_project_by_code
 from salesoffice.errors import NotFound, NotPermitted
 
 
@@ -42,9 +41,7 @@ class ReportApi(APIView):
         recipe = RECIPES.get(name)
         if recipe is None:
             raise NotFound(_("No such report."), code="unknown_report")
-        project = project_by_code(request.query_params.get("project", ""))
-        if not is_member(request.user, project):
-            raise NotFound(_("No such project."), code="unknown_project")
+        project = member_project_by_code(request.user, request.query_params.get("project", ""))
         if not reports.may_read(request.user, name):
             raise NotPermitted()
         today = reports.today_of(project, timezone.now())

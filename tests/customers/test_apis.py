@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from customers.models import Registration
-from tests.factories import CustomerFactory, RegistrationFactory
+from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -116,6 +116,31 @@ class TestLookupApi:
         )
         data = api(alice).get("/api/lookup/", {"project": "HX01", "phone": "13800138000"}).json()
         assert (data["phone"], data["name"]) == ("13800138000", "赵敏")
+
+    @pytest.mark.parametrize(
+        ("served", "in_full"), [(timedelta(hours=2), True), (timedelta(days=1), False)]
+    )
+    def test_a_consultant_serving_anothers_customer_today_sees_them_in_full(
+        self, api, project, alice, bob, served, in_full
+    ):
+        customer = CustomerFactory(project=project, phone="13800138000", name="赵敏")
+        RegistrationFactory(customer=customer, consultant=bob, occurred_at=NOW - timedelta(days=2))
+        relative = CustomerFactory(project=project, household=customer.household)
+        RegistrationFactory(customer=relative, consultant=alice, occurred_at=NOW - served)
+
+        data = api(alice).get("/api/lookup/", {"project": "HX01", "phone": "13800138000"}).json()
+
+        assert data["owner"]["username"] == "bob"
+        assert (data["phone"], data["name"]) == (
+            ("13800138000", "赵敏") if in_full else ("138****8000", None)
+        )
+
+    def test_a_project_the_consultant_is_not_a_member_of_is_404(self, api, alice):
+        ProjectFactory(code="ZZ09")
+
+        response = api(alice).get("/api/lookup/", {"project": "ZZ09", "phone": "13800138000"})
+
+        assert (response.status_code, response.json()["code"]) == (404, "unknown_project")
 
     @pytest.mark.parametrize("persona", ["clara", "mike"])
     def test_clerk_and_manager_see_everyone_in_full(self, api, project, bob, persona, request):
