@@ -156,10 +156,14 @@ def screen_decision(post, dispute: Dispute, user) -> str:
 class ViolationAdmin(LedgerAdmin):
     """The violations ledger: read-only (rules and rulings write it, never a form)."""
 
-    list_display = ("occurred_at", "staff", "kind", "amount", "source", "project")
+    list_display = ("occurred_at", "staff", "kind", "amount", "source", "withdrawn", "project")
     list_filter = ("kind", "project")
-    list_select_related = ("staff", "project")
+    list_select_related = ("staff", "project", "withdrawal")
     date_hierarchy = "occurred_at"
+
+    @admin.display(boolean=True, description=gettext_lazy("withdrawn"))
+    def withdrawn(self, violation: Violation) -> bool:
+        return hasattr(violation, "withdrawal")
 
     def get_queryset(self, request):
         return _of_my_projects(request, super().get_queryset(request))

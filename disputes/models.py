@@ -183,3 +183,18 @@ class Violation(LedgerEvent):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.kind} {self.amount}"
+
+
+class ViolationWithdrawal(LedgerEvent):
+    """A violation taken back: the final ruling on an appeal did not repeat what the first
+    ruling recorded. The violation stays in the ledger; the reports leave it out."""
+
+    violation = models.OneToOneField(Violation, on_delete=models.PROTECT, related_name="withdrawal")
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("violation withdrawal")
+        verbose_name_plural = _("violation withdrawals")
+
+    def __str__(self) -> str:
+        return f"{self.violation} withdrawn"

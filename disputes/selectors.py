@@ -151,10 +151,11 @@ class MonthViolations:
 def violations_of_month(
     *, project: Project, month: str | None, staff=None, now: datetime | None = None
 ) -> MonthViolations:
-    """The month's violations (local calendar month), oldest first, with totals per person."""
+    """The month's violations (local calendar month), oldest first, with totals per person;
+    those an appeal took back are left out."""
     start, end, label = month_bounds(month, project.tzinfo, now)
     rows = Violation.objects.filter(
-        project=project, occurred_at__gte=start, occurred_at__lt=end
+        project=project, occurred_at__gte=start, occurred_at__lt=end, withdrawal__isnull=True
     ).select_related("staff")
     if staff is not None:
         rows = rows.filter(staff=staff)

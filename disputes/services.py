@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +39,7 @@ from disputes.models import (
     StepKind,
     Violation,
     ViolationKind,
+    ViolationWithdrawal,
 )
 from disputes.rulings import Ruling, TemplateNotApplicable, ruling_from_template
 from orders.commission import Share, validate_shares
@@ -410,6 +412,7 @@ def dispute_final_rule(
         now = timezone.now()
         step = _apply(dispute, StepKind.FINAL_RULING, ruling, acting_user, now)
         _move(dispute, DisputeState.FINAL, now)
+        _withdraw_violations_not_repeated(dispute, first, step, acting_user, now)
         _record_outcome_of_appeal(dispute, first, step, acting_user, now)
         _tell(dispute, "dispute_ruled", {"owner": display_name(ruling.owner) or _("nobody")})
     return step
@@ -451,6 +454,26 @@ def _record_outcome_of_appeal(
         [ViolationDraft(dispute.project, staff.pk, kind, now, _source(dispute))],
         now=now,
         acting_user=acting_user,
+    )
+
+
+def _withdraw_violations_not_repeated(
+    dispute: Dispute, first: DisputeStep, final: DisputeStep, acting_user, now: datetime
+) -> None:
+    """What the first ruling fined and the final one does not repeat is taken back."""
+    repeated = {(v["staff"], v["kind"]) for v in final.violations}
+    dropped = [v for v in first.violations if (v["staff"], v["kind"]) not in repeated]
+    if not dropped:
+        return
+    which = Q()
+    for v in dropped:
+        which |= Q(staff__username=v["staff"], kind=v["kind"])
+    reason = _("Not repeated by the final ruling of dispute %(number)s.") % {"number": dispute.pk}
+    ViolationWithdrawal.objects.bulk_create(
+        ViolationWithdrawal(violation=v, reason=reason, entered_at=now, entered_by=acting_user)
+        for v in Violation.objects.filter(
+            which, project=dispute.project, source=_source(dispute), withdrawal__isnull=True
+        )
     )
 
 

@@ -94,3 +94,25 @@ def test_the_api_refuses_and_records_an_edit_or_delete(api, project, alice, clar
         assert response.status_code == 403
         assert response.json()["code"] == "ledger_immutable"
     assert TamperAttempt.objects.filter(channel="api", entered_by=clara).count() == 3
+
+
+def test_every_ledger_table_has_the_refusal_trigger_on_postgresql():
+    """A ledger model added without ``append_only_trigger`` in its migration fails here."""
+    from django.apps import apps
+
+    from customers.ledger import LedgerEvent
+
+    ledger_tables = {
+        m._meta.db_table
+        for m in apps.get_models()
+        if issubclass(m, LedgerEvent) and not m._meta.proxy
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = c.relname || '_append_only'"
+        )
+        guarded = {name for (name,) in cursor.fetchall()}
+
+    assert len(ledger_tables) > 20
+    assert ledger_tables - guarded == set()

@@ -9,6 +9,7 @@ import pytest
 from attribution.models import Assignment
 from attribution.selectors import household_verdict
 from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
+from disputes.selectors import violations_of_month
 from disputes.services import (
     RulingInput,
     dispute_appeal,
@@ -33,7 +34,8 @@ def rule(dispute, manager, template="half", reason="双方都有接触"):
 
 
 def fines(kind=None):
-    rows = Violation.objects.all()
+    """The violations in force: recorded and not withdrawn."""
+    rows = Violation.objects.filter(withdrawal__isnull=True)
     if kind:
         rows = rows.filter(kind=kind)
     return sorted((v.staff.username, v.kind, v.amount) for v in rows)
@@ -216,12 +218,29 @@ class TestAppeal:
         dispute_appeal(dispute=dispute, reason="客户没有投诉", acting_user=alice)
         ruling = ruling_input_from_template(dispute=dispute, template="keep_owner", reason="改判")
         dispute_final_rule(dispute=dispute, ruling=ruling, acting_user=nina)
-        assert fines() == [
-            ("alice", "complaint", Decimal("100.00")),
-            ("mike", "overturned_ruling", Decimal("500.00")),
-        ]
+        assert fines() == [("mike", "overturned_ruling", Decimal("500.00"))]
         verdict = household_verdict(dispute.household)
         assert (verdict.owner, verdict.basis[0].rule) == ("alice", "M")
+
+    def test_an_overturned_rulings_fine_is_withdrawn_and_kept_in_the_ledger(
+        self, dispute, mike, nina, alice, clock
+    ):
+        rule(dispute, mike, "complaint")
+        dispute_appeal(dispute=dispute, reason="客户没有投诉", acting_user=alice)
+        ruling = ruling_input_from_template(dispute=dispute, template="keep_owner", reason="改判")
+        dispute_final_rule(dispute=dispute, ruling=ruling, acting_user=nina)
+
+        complaint = Violation.objects.get(staff=alice, kind="complaint")
+        assert complaint.withdrawal.entered_by == nina
+        assert str(dispute.pk) in complaint.withdrawal.reason
+        month = violations_of_month(project=dispute.project, month=None)
+        assert [(t.staff.username, t.amount) for t in month.totals] == [("mike", Decimal("500.00"))]
+
+    def test_a_fine_the_final_ruling_repeats_stays(self, dispute, mike, nina, bob):
+        rule(dispute, mike, "complaint")
+        dispute_appeal(dispute=dispute, reason="不服", acting_user=bob)
+        dispute_final_rule(dispute=dispute, ruling=None, reason="维持", acting_user=nina)
+        assert ("alice", "complaint", Decimal("100.00")) in fines()
 
 
 def test_a_manager_who_entered_a_colliding_registration_is_no_party_to_it(clock):
