@@ -12,6 +12,7 @@ from orders.models import (
     CommissionSplit,
     Contract,
     ContractCancellation,
+    DepositSettlement,
     Payment,
     QualificationReview,
     RequirementConfirmation,
@@ -171,6 +172,14 @@ class PaymentAdmin(LedgerAdmin):
     search_fields = ("receipt_no", "invoice_no", "contract__number")
     list_select_related = ("contract",)
     date_hierarchy = "paid_at"
+
+
+@admin.register(DepositSettlement)
+class DepositSettlementAdmin(LedgerAdmin):
+    list_display = ("subscription", "outcome", "refunded", "receipt_no", "paid_at", "entered_by")
+    list_filter = ("project", "outcome")
+    search_fields = ("receipt_no",)
+    list_select_related = ("subscription__unit", "subscription__customer", "entered_by")
 
 
 @admin.register(ContractCancellation)

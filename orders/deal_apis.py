@@ -15,11 +15,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders import contracts, documents, finance, payments, requirements
+from orders import contracts, deposits, documents, finance, payments, requirements
 from orders.apis import MONEY, money, unit_payload
 from orders.finance import ContractView
 from orders.models import (
     Contract,
+    DepositOutcome,
+    DepositSettlement,
     Payment,
     PaymentKind,
     PaymentMethod,
@@ -489,3 +491,58 @@ class ContractRefundApi(APIView):
         data = MovementSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return record_movement(request, contract, dict(data.validated_data), PaymentKind.REFUND)
+
+
+class SubscriptionDepositApi(APIView):
+    """退订: finance refunds a cancelled subscription's deposit (with a receipt) or keeps it."""
+
+    permission_classes = SITE_STAFF
+
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField(choices=DepositOutcome.choices)
+        amount = serializers.DecimalField(
+            max_digits=14, decimal_places=2, required=False, default=Decimal("0.00")
+        )
+        paid_at = LocalDateTimeField(required=False, allow_null=True, default=None)
+        method = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request, pk):
+        subscription = (
+            Subscription.objects.select_related("project", "unit", "customer")
+            .filter(pk=pk, project__in=projects_of(request.user))
+            .first()
+        )
+        if subscription is None:
+            raise NotFound(_("No such subscription."))
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        tz = subscription.project.tzinfo
+        settlement = deposits.deposit_settle(
+            data=deposits.DepositInput(
+                subscription=subscription,
+                outcome=values["outcome"],
+                amount=abs(values["amount"]),
+                paid_at=_when(values["paid_at"], tz),
+                method=values["method"],
+                note=values["note"],
+            ),
+            acting_user=request.user,
+        )
+        return Response(deposit_payload(settlement, tz), status=status.HTTP_201_CREATED)
+
+
+def deposit_payload(settlement: DepositSettlement, tz) -> dict:
+    return {
+        "id": settlement.pk,
+        "subscription": settlement.subscription_id,
+        "deposit": money(settlement.subscription.deposit),
+        "outcome": settlement.outcome,
+        "refunded": money(settlement.refunded),
+        "paid_at": iso(settlement.paid_at, tz),
+        "method": settlement.method,
+        "receipt_no": settlement.receipt_no,
+        "note": settlement.note,
+    }

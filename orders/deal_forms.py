@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import PaymentMethod, Unit
+from orders.models import DepositOutcome, PaymentMethod, Unit
 from orders.payments import METHODS
 from orders.terms import Instalment
 
@@ -167,6 +167,25 @@ class RefundForm(forms.Form):
     )
     receipt_no = forms.CharField(
         label=_("Receipt number (leave empty for the next one)"), max_length=40, required=False
+    )
+    note = forms.CharField(label=_("Reason"), required=False)
+
+
+class DepositForm(forms.Form):
+    """退订: a cancelled subscription's deposit, refunded (the amount, how, when) or kept."""
+
+    outcome = forms.ChoiceField(
+        label=_("The deposit is"),
+        choices=DepositOutcome.choices,
+        initial=DepositOutcome.REFUNDED,
+        widget=forms.RadioSelect,
+    )
+    amount = money_field(_("Amount refunded (yuan)"), required=False)
+    method = forms.ChoiceField(
+        label=_("Method"), choices=[(m, METHOD_LABELS[m]) for m in METHODS], initial="transfer"
+    )
+    paid_on = forms.DateField(
+        label=_("Refunded on"), required=False, error_messages=DATE_ERRORS, widget=date_input()
     )
     note = forms.CharField(label=_("Reason"), required=False)
 

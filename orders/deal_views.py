@@ -20,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers.pages import page_project, render_local
 from handover.selectors import with_payoff_state
-from orders import contracts, documents, finance, payments, requirements
+from orders import contracts, deposits, documents, finance, payments, requirements
 from orders.deal_forms import (
     CancelForm,
     ContractForm,
+    DepositForm,
     InstalmentFormSet,
     PaymentForm,
     QualificationForm,
@@ -393,8 +394,13 @@ def contract_pdf(request, pk):
 @login_required
 @require_GET
 def finance_desk(request, code):
-    """Contracts still owed, overdue ones first (UX.md §6)."""
+    """Contracts still owed, overdue ones first (UX.md §6); deposits of cancelled
+    subscriptions waiting for finance's decision above them."""
     project = page_project(request, code, finance.DESK_ROLES)
+    return _finance_desk(request, project)
+
+
+def _finance_desk(request, project, deposit_form=None, status=200):
     show = request.GET.get("show", "outstanding")
     if show not in finance.SHOW_CHOICES:
         show = "outstanding"
@@ -405,11 +411,70 @@ def finance_desk(request, code):
         # What the payoff button reads, in the list's own query (no query per row).
         contracts_found = with_payoff_state(contracts_found)
     page = Paginator(contracts_found, PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = list(deposits.deposits_waiting(project)[: PAGE_SIZE + 1])
     context = {
         "page": page,
         "rows": finance.desk_rows(page.object_list, today),
         "show": show,
         "today": today,
         "payoff_template": PAYOFF_TEMPLATE if payoff else None,
+        "deposits": [(s, _deposit_form_for(s, today, deposit_form)) for s in waiting[:PAGE_SIZE]],
+        "more_deposits": len(waiting) > PAGE_SIZE,
+        "may_settle": has_role(request.user, Role.FINANCE),
     }
-    return render_local(request, project, "orders/finance.html", context)
+    return render_local(request, project, "orders/finance.html", context, status=status)
+
+
+def _deposit_form_for(subscription, today, bound=None) -> DepositForm:
+    if bound is not None and bound.prefix == _deposit_prefix(subscription.pk):
+        return bound
+    initial = {"amount": subscription.deposit, "paid_on": today}
+    return DepositForm(prefix=_deposit_prefix(subscription.pk), initial=initial)
+
+
+def _deposit_prefix(pk: int) -> str:
+    return f"deposit-{pk}"
+
+
+@login_required
+@require_POST
+def deposit_settle(request, pk):
+    """Finance refunds or keeps a cancelled subscription's deposit, from the finance desk."""
+    subscription = (
+        Subscription.objects.select_related("project", "unit", "customer")
+        .filter(pk=pk, project__in=projects_of(request.user))
+        .first()
+    )
+    if subscription is None:
+        raise Http404(_("No such subscription."))
+    _require(request.user, Role.FINANCE)
+    project = subscription.project
+    form = DepositForm(request.POST, prefix=_deposit_prefix(pk))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            settlement = deposits.deposit_settle(
+                data=deposits.DepositInput(
+                    subscription=subscription,
+                    outcome=data["outcome"],
+                    amount=data["amount"] or deposits.ZERO,
+                    paid_at=on_day(data["paid_on"], project.tzinfo) if data["paid_on"] else None,
+                    method=data["method"],
+                    note=data["note"],
+                ),
+                acting_user=request.user,
+            )
+        except DomainError as exc:
+            domain_error_to_form(form, exc)
+        else:
+            messages.success(request, _settled_notice(settlement))
+            return redirect("finance", code=project.code)
+    return _finance_desk(request, project, deposit_form=form, status=400)
+
+
+def _settled_notice(settlement) -> str:
+    if settlement.receipt_no:
+        return _("Deposit refunded. Receipt number: %(receipt)s") % {
+            "receipt": settlement.receipt_no
+        }
+    return _("Deposit kept; the reason is recorded.")

@@ -1,6 +1,8 @@
 """Units (房源) and the deals on them. A subscription (认购) is a ledger event: it locks the
 household's attribution (A8); a cancellation (退订) is another event, never an edit."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -359,6 +361,54 @@ class Payment(LedgerEvent):
 
     def __str__(self) -> str:
         return f"{self.receipt_no} {self.amount}"
+
+
+class DepositOutcome(models.TextChoices):
+    REFUNDED = "refunded", _("Refunded")
+    FORFEITED = "forfeited", _("Kept by the developer")
+
+
+class DepositSettlement(LedgerEvent):
+    """退订 before any contract: what became of the deposit, decided once by finance. Refunded
+    (whole or in part, with its own receipt from the project's receipt numbers) or kept, with
+    the reason. A cancelled contract's deposit is refunded on the contract instead."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="deposit_settlements"
+    )
+    subscription = models.OneToOneField(
+        Subscription, on_delete=models.PROTECT, related_name="deposit_settlement"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DepositOutcome.choices)
+    refunded = models.DecimalField(
+        _("amount refunded"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    paid_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=20, blank=True)
+    receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("deposit settlement")
+        verbose_name_plural = _("deposit settlements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "receipt_no"],
+                condition=~models.Q(receipt_no=""),
+                name="deposit_receipt_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(outcome="refunded", refunded__gt=0, paid_at__isnull=False)
+                    & ~models.Q(receipt_no="")
+                )
+                | models.Q(outcome="forfeited", refunded=0, receipt_no=""),
+                name="deposit_settlement_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} {self.outcome} {self.refunded}"
 
 
 class ContractCancellation(LedgerEvent):

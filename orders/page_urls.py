@@ -7,6 +7,7 @@ urlpatterns = [
     path("p/<slug:code>/commission/", views.commission, name="commission"),
     path("p/<slug:code>/commission/export/", views.commission_export, name="commission-export"),
     path("p/<slug:code>/finance/", deal_views.finance_desk, name="finance"),
+    path("subscriptions/<int:pk>/deposit/", deal_views.deposit_settle, name="deposit-settle"),
     path(
         "customers/<int:pk>/requirements/new/",
         deal_views.requirement_new,

@@ -22,6 +22,7 @@ from orders.contracts import lock_contract, settled_status
 from orders.models import (
     Contract,
     ContractCancellation,
+    DepositSettlement,
     Payment,
     PaymentKind,
     UnitStatus,
@@ -118,14 +119,27 @@ def _insert(fields: dict) -> Payment:
         raise
 
 
-def _insert_numbered(project: Project, fields: dict) -> Payment:
-    """The next receipt number of the project; one written by hand earlier is skipped, never
-    given twice."""
-    used = Payment.objects.filter(project=project)
+def receipt_used(project: Project, receipt_no: str) -> bool:
+    """Whether a receipt of the project carries this number: a payment's or a refunded
+    deposit's (DepositSettlement), which share the project's receipt numbers."""
+    return (
+        Payment.objects.filter(project=project, receipt_no=receipt_no).exists()
+        or DepositSettlement.objects.filter(project=project, receipt_no=receipt_no).exists()
+    )
+
+
+def next_receipt_no(project: Project) -> str:
+    """The project's next receipt number; one written by hand earlier is skipped, never given
+    twice. Inside the transaction that uses it (a rollback gives it back)."""
     while True:
         receipt_no = formatted(project, RECEIPT_PREFIX, next_number(project, "receipt"))
-        if used.filter(receipt_no=receipt_no).exists():
-            continue
+        if not receipt_used(project, receipt_no):
+            return receipt_no
+
+
+def _insert_numbered(project: Project, fields: dict) -> Payment:
+    while True:
+        receipt_no = next_receipt_no(project)
         try:
             return _insert({**fields, "receipt_no": receipt_no})
         except Conflict as exc:
@@ -153,7 +167,7 @@ def _store(data: PaymentInput, amount: Decimal, now: datetime, acting_user) -> P
     }
     if not receipt_no:
         return _insert_numbered(project, fields)
-    if used.filter(receipt_no=receipt_no).exists():
+    if receipt_used(project, receipt_no):
         raise _taken("receipt_no")
     return _insert({**fields, "receipt_no": receipt_no})
 

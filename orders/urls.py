@@ -39,5 +39,10 @@ urlpatterns = [
         deal_apis.ContractRefundApi.as_view(),
         name="api-contract-refunds",
     ),
+    path(
+        "subscriptions/<int:pk>/deposit/",
+        deal_apis.SubscriptionDepositApi.as_view(),
+        name="api-subscription-deposit",
+    ),
     path("payments/", deal_apis.PaymentCreateApi.as_view(), name="api-payments"),
 ]
