@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from customers.admin_ledger import LedgerAdmin
 from customers.models import (
@@ -18,6 +19,15 @@ from customers.models import (
 from salesoffice.fields import mask_id_number
 
 
+class MaskedIdNumberHistory(HistoricalRecordContextHelper):
+    """The history's list of changes shows the ID-card number masked, as everywhere else."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "id_number":
+            return mask_id_number(value or "")
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):
     list_display = ("name", "phone", "project", "household", "stage", "created_at")
@@ -33,6 +43,9 @@ class CustomerAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("ID-card number"))
     def id_number_masked(self, customer):
         return mask_id_number(customer.id_number)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedIdNumberHistory(self.model, historical_record)
 
 
 @admin.register(Household)

@@ -30,3 +30,25 @@ def test_the_admin_shows_the_id_number_masked_and_cannot_change_it(client, admin
     page = client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
     assert "1101**********1234" in page
     assert "110101199003071234" not in page
+
+
+def test_the_admin_history_shows_a_changed_id_number_masked(client, admin_user, project):
+    customer = CustomerFactory(project=project, id_number="110101199003071234")
+    customer.id_number = "110101199003075678"
+    customer.save()
+    client.force_login(admin_user)
+
+    page = client.get(f"/admin/customers/customer/{customer.pk}/history/").content.decode()
+
+    assert "1101**********5678" in page
+    assert "110101199003075678" not in page and "110101199003071234" not in page
+
+
+def test_the_history_rows_keep_the_id_number_encrypted(project):
+    customer = CustomerFactory(project=project, id_number="110101199003071234")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id_number FROM customers_historicalcustomer WHERE id = %s", [customer.pk]
+        )
+        (stored,) = cursor.fetchone()
+    assert stored and "110101199003071234" not in stored
