@@ -11,5 +11,9 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         from attribution.selectors import FACT_SOURCES
         from channels.facts import channel_facts
+        from channels.timeline import confirmation_timeline_entries
+        from customers.page_presenters import TIMELINE_SOURCES
 
         FACT_SOURCES["channels"] = channel_facts
+        if confirmation_timeline_entries not in TIMELINE_SOURCES:
+            TIMELINE_SOURCES.append(confirmation_timeline_entries)

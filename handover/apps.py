@@ -9,4 +9,8 @@ class HandoverConfig(AppConfig):
     verbose_name = _("Handover")
 
     def ready(self) -> None:
+        from customers.page_presenters import TIMELINE_SOURCES
         from handover import checks  # noqa: F401  (registers the deploy check)
+        from handover.timeline import SOURCES
+
+        TIMELINE_SOURCES.extend(s for s in SOURCES if s not in TIMELINE_SOURCES)

@@ -1,6 +1,6 @@
 """A customer's deal papers on the customer page's timeline (registered timeline sources, one
-query each): requirement confirmations, qualification reviews, contracts and their
-cancellations."""
+query each): requirement confirmations, qualification reviews, subscriptions (with their 退订
+and what became of the deposit), contracts and their cancellations, payments and refunds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from datetime import datetime
 
 from customers.models import Customer
 from customers.page_presenters import TimelineEntry
-from orders.models import Contract, QualificationReview, RequirementConfirmation
+from orders.models import (
+    Contract,
+    Payment,
+    QualificationReview,
+    RequirementConfirmation,
+    Subscription,
+)
 
 
 @dataclass(frozen=True)
@@ -78,4 +84,37 @@ def contract_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     ]
 
 
-SOURCES = (requirement_timeline_entries, review_timeline_entries, contract_timeline_entries)
+def subscription_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    subscriptions = Subscription.objects.filter(customer=customer).select_related(
+        "unit", "consultant", "entered_by", "cancellation", "deposit_settlement"
+    )
+    return [
+        TimelineEntry(
+            "subscription",
+            subscription.occurred_at,
+            subscription,
+            template="orders/partials/timeline_subscription.html",
+        )
+        for subscription in subscriptions
+    ]
+
+
+def payment_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    movements = Payment.objects.filter(contract__subscription__customer=customer).select_related(
+        "contract", "entered_by"
+    )
+    return [
+        TimelineEntry(
+            "payment", payment.paid_at, payment, template="orders/partials/timeline_payment.html"
+        )
+        for payment in movements
+    ]
+
+
+SOURCES = (
+    requirement_timeline_entries,
+    review_timeline_entries,
+    subscription_timeline_entries,
+    contract_timeline_entries,
+    payment_timeline_entries,
+)

@@ -394,3 +394,16 @@ class TestChannelShare:
             project=project, channel_name="链家", share_percent=1, valid_from=date(2026, 3, 2)
         )
         assert channel_share(project=project, channel="链家") == Decimal("1.00")
+
+
+def test_a_confirmed_channel_visit_is_on_the_customers_page(
+    client, project, chan, bob, clara, clock
+):
+    made = report(project, chan)
+    visit = register(project, bob)
+    services.visit_confirm(report=made, registration=visit, acting_user=clara)
+    client.force_login(clara)
+
+    page = client.get(f"/customers/{visit.customer_id}/").content.decode()
+
+    assert 'data-testid="timeline-channel"' in page and made.channel_name in page

@@ -460,3 +460,19 @@ def test_the_whole_flow_from_unpaid_to_handed_over(project, alice, clara, fiona,
         True,
     )
     assert Unit.objects.get(pk=handover.unit_id).status == UnitStatus.HANDED_OVER
+
+
+class TestCustomerTimeline:
+    def test_the_certificate_and_the_keys_are_on_the_owners_page(
+        self, client, confirmed, alice, clock
+    ):
+        services.keys_hand_over(
+            handover=confirmed, key_count=2, received_by="赵敏", note="", acting_user=alice
+        )
+        client.force_login(alice)
+
+        page = client.get(f"/customers/{confirmed.customer_id}/").content.decode()
+
+        certificate = confirmed.contract.payoff_certificates.get()
+        assert 'data-testid="timeline-certificate"' in page and certificate.number in page
+        assert 'data-testid="timeline-handover"' in page

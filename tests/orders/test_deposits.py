@@ -179,6 +179,19 @@ class TestFinanceDesk:
         assert 'data-testid="deposit-error"' in answer.content.decode()
         assert DepositSettlement.objects.count() == 0
 
+    def test_the_customers_page_shows_the_subscription_its_cancellation_and_the_refund(
+        self, client, project, alice, fiona, mike, clock
+    ):
+        subscription = cancelled(project, alice, mike)
+        settlement = refund(subscription, fiona, "30000.00")
+        client.force_login(mike)
+
+        page = client.get(f"/customers/{subscription.customer_id}/").content.decode()
+
+        assert 'data-testid="timeline-subscription"' in page
+        assert 'data-testid="subscription-cancelled"' in page
+        assert 'data-testid="deposit-settled"' in page and settlement.receipt_no in page
+
     def test_a_manager_sees_the_waiting_deposits_but_may_not_settle(
         self, client, project, alice, mike, clock
     ):

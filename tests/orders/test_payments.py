@@ -226,6 +226,15 @@ class TestFinanceDesk:
         client.force_login(fiona)
         assert 'data-overdue="1"' not in client.get("/p/HX01/finance/").content.decode()
 
+    def test_payments_are_on_the_customers_page(self, client, project, alice, fiona, mike, clock):
+        contract = contracted(project, alice, mike)
+        receipt = pay(contract, fiona, "100000").payment.receipt_no
+        client.force_login(alice)
+
+        page = client.get(f"/customers/{contract.subscription.customer_id}/").content.decode()
+
+        assert 'data-testid="timeline-payment"' in page and receipt in page
+
     def test_a_manager_reads_the_desk_a_consultant_does_not(
         self, client, project, alice, mike, clock
     ):

@@ -1,0 +1,39 @@
+"""The payoff certificate and the handover on the customer page's timeline (registered timeline
+sources, one query each)."""
+
+from __future__ import annotations
+
+from customers.models import Customer
+from customers.page_presenters import TimelineEntry
+from handover.models import KeyHandover, PayoffCertificate
+
+
+def certificate_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    certificates = PayoffCertificate.objects.filter(
+        contract__subscription__customer=customer
+    ).select_related("contract", "entered_by", "revocation")
+    return [
+        TimelineEntry(
+            "certificate",
+            certificate.entered_at,
+            certificate,
+            template="handover/partials/timeline_certificate.html",
+        )
+        for certificate in certificates
+    ]
+
+
+def handover_timeline_entries(customer: Customer) -> list[TimelineEntry]:
+    """The keys handed over: the day the owner moved in, by whoever gave them."""
+    handed = KeyHandover.objects.filter(handover__customer=customer).select_related(
+        "handover__unit", "entered_by"
+    )
+    return [
+        TimelineEntry(
+            "handover", keys.entered_at, keys, template="handover/partials/timeline_handover.html"
+        )
+        for keys in handed
+    ]
+
+
+SOURCES = (certificate_timeline_entries, handover_timeline_entries)
