@@ -23,6 +23,8 @@ def normalise_phone(raw: str | None) -> str:
     text = (raw or "").strip()
     if not text:
         raise PhoneError("phone_missing")
+    if CN_MOBILE.match(text):
+        return text  # already normalised: most of a sheet, and every lookup from the desk
     digits = re.sub(r"\D", "", text)
     candidate = "+" + digits if len(digits) == 13 and digits.startswith("86") else text
     try:

@@ -1,4 +1,7 @@
+import phonenumbers
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customers.phones import PhoneError, mask_name, mask_phone, normalise_phone
 
@@ -40,3 +43,11 @@ def test_masks_keep_what_a_colleague_may_see():
     assert mask_phone("13800138000", 4, 5) == "1380**38000"
     assert mask_name("王芳") == "王*"
     assert mask_name("欧阳娜娜") == "欧***"
+
+
+@given(st.from_regex(r"\A1[3-9][0-9]{9}\Z"))
+def test_a_plain_11_digit_mobile_is_read_as_phonenumbers_reads_it(number):
+    """The shortcut for numbers already written as 11 digits agrees with the full parse."""
+    parsed = phonenumbers.parse(number, "CN")
+    assert normalise_phone(number) == str(parsed.national_number) == number
+    assert normalise_phone(f"+86 {number}") == number
