@@ -97,14 +97,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters travel apart from the SQL (no quoting of a sheet's thousands of values in
-    # Python), and a statement a connection runs again is prepared once (the front desk's
-    # lookup costs PostgreSQL more to plan than to run). No transaction-pooling PgBouncer
-    # in front, which would lose the prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
 
 # ------------------------------------------------------------------------------
 # Authentication
