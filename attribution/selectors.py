@@ -257,12 +257,22 @@ def household_ledger(household: Household) -> Ledger:
     return ledgers_for([household.pk])[household.pk]
 
 
-def verdicts_for(project: Project, household_ids, at: datetime | None = None) -> dict[int, Verdict]:
-    """The engine's answer for many households of one project, in constant queries."""
+def verdicts_for(
+    project: Project,
+    household_ids,
+    at: datetime | None = None,
+    known: dict[int, Ledger] | None = None,
+) -> dict[int, Verdict]:
+    """The engine's answer for many households of one project, in constant queries. A caller
+    that holds some households' whole ledger (``known``: households it has just created) saves
+    reading them."""
     at = at or timezone.now()
     policies = policy_facts(project)
     tz = project.tzinfo
-    return {h: decide(ledger, policies, at, tz) for h, ledger in ledgers_for(household_ids).items()}
+    known = known or {}
+    ledgers = ledgers_for(h for h in household_ids if h not in known)
+    ledgers.update((h, known[h]) for h in household_ids if h in known)
+    return {h: decide(ledger, policies, at, tz) for h, ledger in ledgers.items()}
 
 
 def household_verdict(household: Household, at: datetime | None = None) -> Verdict:

@@ -92,15 +92,18 @@ def _last_contact_at(verdict: Verdict) -> datetime | None:
     return max(contacts) if contacts else None
 
 
-def household_states_refresh(*, project: Project, household_ids, now: datetime | None = None):
-    """Store the engine's answer for these households (one upsert for all of them)."""
+def household_states_refresh(
+    *, project: Project, household_ids, now: datetime | None = None, known=None
+):
+    """Store the engine's answer for these households (one upsert for all of them);
+    ``known``: the whole ledgers of households the caller has just created, by household."""
     now = now or timezone.now()
     ids = set(household_ids)
     merged_away = set(
         Household.objects.filter(pk__in=ids, merged_into__isnull=False).values_list("pk", flat=True)
     )
     HouseholdState.objects.filter(household_id__in=merged_away).delete()
-    verdicts = verdicts_for(project, ids - merged_away, now)
+    verdicts = verdicts_for(project, ids - merged_away, now, known)
     people = {v.owner for v in verdicts.values()} | {v.last_owner for v in verdicts.values()}
     user_ids = dict(User.objects.filter(username__in=people - {None}).values_list("username", "id"))
     rows = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -25,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from attribution.facts import Ledger, RegistrationFact
 from attribution.models import HouseholdState
 from attribution.policy import Policy
 from attribution.selectors import LIVE, names_for, policy_in_force, verdicts_for
@@ -327,6 +329,8 @@ class RowFacts:
     household_id: int | None = None
     registration_id: int | None = None
     owner: dict[str, str] | None = None
+    quota_reached: bool = False
+    household_created: bool = False  # this sheet created the customer and their household
 
     @property
     def dedup_key(self) -> tuple:
@@ -632,10 +636,10 @@ def store(facts: Sequence[RowFacts], ctx: ImportContext) -> None:
         if f.phone and not f.customer_id and f.phone in new_ids:
             f.customer_id, f.household_id = new_ids[f.phone]
     quotas = QuotaBook.of(ctx, to_store)
+    for f in to_store:
+        f.quota_reached = quotas.reached(f)
     for chunk in chunks(to_store):
-        registrations = Registration.objects.bulk_create(
-            [registration_of(f, ctx, quota_reached=quotas.reached(f)) for f in chunk]
-        )
+        registrations = Registration.objects.bulk_create([registration_of(f, ctx) for f in chunk])
         for f, registration in zip(chunk, registrations, strict=True):
             f.registration_id = registration.pk
     record_late_entries(to_store, ctx)
@@ -718,12 +722,46 @@ def refresh_households(facts: Sequence[RowFacts], ctx: ImportContext) -> None:
     same-day collision under the manager's policy opens its dispute, as at the desk."""
     households = sorted({f.household_id for f in facts if f.household_id})
     imported = {f.registration_id: f for f in facts}
+    known = created_household_ledgers(facts, ctx)
     for chunk in chunks(households):
-        verdicts = household_states_refresh(project=ctx.project, household_ids=chunk, now=ctx.now)
+        verdicts = household_states_refresh(
+            project=ctx.project,
+            household_ids=chunk,
+            now=ctx.now,
+            known={h: known[h] for h in chunk if h in known},
+        )
         for verdict in verdicts.values():
             collided = collision_registration(verdict, imported)
             if collided is not None:
                 open_collision_dispute(collided, ctx)
+
+
+def created_household_ledgers(facts: Sequence[RowFacts], ctx: ImportContext) -> dict[int, Ledger]:
+    """The whole ledger of each household this sheet created: its rows, nothing else (no
+    desk registration can reach a customer our transaction has not yet committed). Reading
+    them back would cost most of the attribution refresh."""
+    created = {f.household_id: f.customer_id for f in facts if f.household_created}
+    usernames = {pk: username for username, pk in ctx.staff.by_username.items()}
+    rows: dict[int, list[RegistrationFact]] = defaultdict(list)
+    for f in sorted(facts, key=lambda f: f.registration_id or 0):
+        if f.household_id in created:
+            rows[f.household_id].append(registration_fact(f, ctx, usernames))
+    return {h: Ledger(anchor=created[h], registrations=tuple(rows[h])) for h in created}
+
+
+def registration_fact(f: RowFacts, ctx: ImportContext, usernames: dict) -> RegistrationFact:
+    """The row as the engine reads a stored registration (attribution.selectors)."""
+    return RegistrationFact(
+        id=f.registration_id,
+        customer=f.customer_id,
+        consultant=usernames.get(f.consultant_id),
+        kind=f.kind,
+        occurred_at=f.occurred_at,
+        attributed_at=f.attributed_at,
+        entered_at=ctx.now,
+        valid=not f.defects,
+        quota_reached=f.quota_reached,
+    )
 
 
 def collision_registration(verdict, imported: dict) -> int | None:
@@ -804,11 +842,12 @@ def insert_customers(rows: Sequence[RowFacts], ctx: ImportContext) -> None:
     )
     for f, customer in zip(rows, customers, strict=True):
         f.customer_id, f.household_id = customer.pk, customer.household_id
+        f.household_created = True
 
 
-def registration_of(f: RowFacts, ctx: ImportContext, quota_reached: bool) -> Registration:
+def registration_of(f: RowFacts, ctx: ImportContext) -> Registration:
     return Registration(
-        quota_reached=quota_reached,
+        quota_reached=f.quota_reached,
         project=ctx.project,
         kind=f.kind,
         occurred_at=f.occurred_at,

@@ -502,6 +502,36 @@ class TestAttributionOfImportedRows:
         assert states.count() == len(households)
         assert {s.status for s in states} == {"active"}
 
+    def test_the_states_it_stores_are_the_engines_answer_read_from_the_database(
+        self, project, staff
+    ):
+        """New customers' ledgers are built from the sheet itself, not read back: they must
+        give what reading them gives. Known customers, repeated phones, invalid rows, calls,
+        a collision and a quota are all in the sheet."""
+        from attribution.models import HouseholdState
+        from attribution.selectors import verdicts_for
+        from attribution.services import policy_version_create
+
+        policy_version_create(project=project, overrides={"claim_quota": 3})
+        known = CustomerFactory(project=project, phone="13900000001")
+        RegistrationFactory(customer=known, consultant=staff["bob"], occurred_at=NOW)
+        lines = [sheet_line(n) for n in range(6)]
+        lines += [sheet_line(n, consultant="bob") for n in range(6, 9)]
+        lines += [sheet_line(20, phone="13900000001"), sheet_line(21, phone="13700000002")]
+        lines += [sheet_line(30, name=""), sheet_line(31, phone="13700000031", consultant="bob")]
+        lines += [sheet_line(32, phone="13700000031", consultant="alice")]
+        run(project, lines, staff["clara"])
+
+        stored = {
+            s.household_id: (s.owner_id and s.owner.username, s.status, s.since, s.expires_at)
+            for s in HouseholdState.objects.select_related("owner")
+        }
+        verdicts = verdicts_for(project, stored, NOW)
+        read = {h: (v.owner, v.status, v.since, v.expires_at) for h, v in verdicts.items()}
+        assert len(stored) >= 10
+        assert stored == read
+        assert {status for _, status, _, _ in stored.values()} >= {"active", "pool"}
+
 
 @pytest.mark.django_db
 def test_rows_entered_beyond_the_delay_are_late_entries_of_the_clerk(project, staff, time_machine):
