@@ -24,7 +24,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from attribution.facts import Ledger, RegistrationFact
 from attribution.models import HouseholdState
@@ -39,6 +38,7 @@ from projects.access import has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotPermitted
+from salesoffice.history import history_of_created
 
 CHUNK_SIZE = 2000
 MAX_ROWS = 20_000
@@ -818,13 +818,8 @@ def create_customers(rows: Sequence[RowFacts], ctx: ImportContext, attempts: int
 
 
 def insert_customers(rows: Sequence[RowFacts], ctx: ImportContext) -> None:
-    households = bulk_create_with_history(
-        [Household(project=ctx.project) for _row in rows],
-        Household,
-        default_user=ctx.acting_user,
-        default_date=ctx.now,
-    )
-    customers = bulk_create_with_history(
+    households = Household.objects.bulk_create([Household(project=ctx.project) for _row in rows])
+    customers = Customer.objects.bulk_create(
         [
             Customer(
                 project=ctx.project,
@@ -835,11 +830,10 @@ def insert_customers(rows: Sequence[RowFacts], ctx: ImportContext) -> None:
                 origin_household=household,
             )
             for f, household in zip(rows, households, strict=True)
-        ],
-        Customer,
-        default_user=ctx.acting_user,
-        default_date=ctx.now,
+        ]
     )
+    for model, created in ((Household, households), (Customer, customers)):
+        history_of_created(model, [c.pk for c in created], user=ctx.acting_user, at=ctx.now)
     for f, customer in zip(rows, customers, strict=True):
         f.customer_id, f.household_id = customer.pk, customer.household_id
         f.household_created = True

@@ -218,7 +218,15 @@ class TestSheetImport:
         assert len(customers) == 2 == Household.objects.count()
         assert all(c.household_id == c.origin_household_id for c in customers)
         assert len({c.household_id for c in customers}) == 2
-        assert all(c.history.count() == 1 for c in customers)
+        for row in [*customers, *Household.objects.all()]:
+            (created,) = row.history.all()
+            assert (created.history_type, created.history_user, created.history_date) == (
+                "+",
+                staff["clara"],
+                NOW,
+            )
+            fields = [f.attname for f in type(row)._meta.concrete_fields]
+            assert [getattr(created, f) for f in fields] == [getattr(row, f) for f in fields]
 
     def test_a_registration_records_the_clerk_the_clock_and_the_batch(self, project, staff):
         report = run(project, [sheet_line(1)], staff["clara"])
