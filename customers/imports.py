@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,8 @@ from salesoffice.history import history_of_created
 
 CHUNK_SIZE = 2000
 MAX_ROWS = 20_000
+# A workbook of MAX_ROWS rows unpacks to about 10 MB; anything far beyond is no daily sheet.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # pg_advisory_xact_lock(namespace, project id): one import per project at a time.
 IMPORT_LOCK_NAMESPACE = 0x5348  # "SH"
 
@@ -141,20 +144,37 @@ def _csv_cells(content: bytes) -> Iterator[Sequence[Any]]:
 
 
 def _xlsx_cells(content: bytes) -> Iterator[Sequence[Any]]:
-    """The first sheet's rows, read lazily (a huge file stops at MAX_ROWS, not in memory)."""
-    from openpyxl import load_workbook
+    """The first sheet's rows, read by calamine (Rust: a 10,000-row sheet in a tenth of a
+    second, where openpyxl takes two). It reads the whole sheet at once, so the workbook's
+    unpacked size is bounded first: a small zip cannot unpack into gigabytes."""
+    from python_calamine import CalamineWorkbook
 
-    # A damaged workbook fails in zipfile, the XML parser or openpyxl itself: all mean the same.
+    _refuse_oversized(content)
+    # A damaged workbook fails in the zip, the XML or calamine itself: all mean the same.
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        rows = workbook.get_sheet_by_index(0).to_python()
     except Exception as exc:
         raise unreadable(_("The file is not a readable XLSX workbook.")) from exc
+    yield from rows
+
+
+def _refuse_oversized(content: bytes) -> None:
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    except Exception as exc:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
         raise unreadable(_("The file is not a readable XLSX workbook.")) from exc
-    finally:
-        workbook.close()
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _too_large()
+
+
+def _too_large() -> DomainError:
+    return DomainError(
+        _("A sheet may have at most %(max)d rows; split it.") % {"max": MAX_ROWS},
+        code="sheet_too_large",
+        fields={"file": [_("Too many rows.")]},
+    )
 
 
 def rows_from_cells(cells: Iterable[Sequence[Any]]) -> list[SheetRow]:
@@ -169,11 +189,7 @@ def rows_from_cells(cells: Iterable[Sequence[Any]]) -> list[SheetRow]:
         if _blank(values):
             continue
         if len(rows) >= MAX_ROWS:
-            raise DomainError(
-                _("A sheet may have at most %(max)d rows; split it.") % {"max": MAX_ROWS},
-                code="sheet_too_large",
-                fields={"file": [_("Too many rows.")]},
-            )
+            raise _too_large()
         raw = {name: values[i] if i < len(values) else None for i, name in columns.items()}
         rows.append(sheet_row(len(rows) + 1, raw))
     return rows

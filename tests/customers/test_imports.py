@@ -181,6 +181,31 @@ class TestParseSheet:
             parse_sheet(xlsx_bytes([sheet_line(n) for n in range(5)]), "sheet.xlsx")
         assert caught.value.code == "sheet_too_large"
 
+    def test_a_workbook_that_unpacks_beyond_the_bound_is_refused_before_reading(self, monkeypatch):
+        content = xlsx_bytes([sheet_line(n) for n in range(3)])
+        monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
+        with pytest.raises(DomainError) as caught:
+            parse_sheet(content, "sheet.xlsx")
+        assert caught.value.code == "sheet_too_large"
+
+    def test_blank_rows_and_columns_before_the_header_do_not_shift_the_columns(self):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append([])
+        sheet.append([None, *CHINESE_HEADER])
+        sheet.append([None, "来访", "2026-03-02 10:00", "王芳", "赵敏", "女", "13800138000"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+
+        [row] = parse_sheet(buffer.getvalue(), "sheet.xlsx")
+
+        assert (row.kind, row.consultant, row.name, row.phone) == (
+            "visit",
+            "王芳",
+            "赵敏",
+            "13800138000",
+        )
+
     def test_the_template_reads_back(self):
         [row] = parse_sheet(imports.template_xlsx(), "template.xlsx")
         assert (row.kind, row.consultant, row.phone) == ("visit", "王芳", "13800138000")
