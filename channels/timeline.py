@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from channels.models import VisitConfirmation
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry
+from customers.page_presenters import TimelineEntry, timeline_entries
 
 
 def confirmation_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     confirmations = VisitConfirmation.objects.filter(customer=customer).select_related(
         "report__agent", "entered_by"
     )
-    return [
-        TimelineEntry(
-            "channel",
-            confirmation.visit_at,
-            confirmation,
-            template="channels/partials/timeline_confirmation.html",
-        )
-        for confirmation in confirmations
-    ]
+    return timeline_entries(
+        "channel", confirmations, "channels/partials/timeline_confirmation.html", at="visit_at"
+    )

@@ -108,6 +108,11 @@ class TimelineEntry:
 TIMELINE_SOURCES: list[Callable[[Customer], Iterable[TimelineEntry]]] = []
 
 
+def timeline_entries(kind: str, rows, template: str, at: str = "entered_at") -> list[TimelineEntry]:
+    """A registered source's rows as entries of one kind, each at its ``at`` time."""
+    return [TimelineEntry(kind, getattr(row, at), row, template=template) for row in rows]
+
+
 FIELD_LABELS = {"name": lambda: _("Name"), "gender": lambda: _("Gender")}
 
 

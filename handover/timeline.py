@@ -4,7 +4,7 @@ sources, one query each)."""
 from __future__ import annotations
 
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry
+from customers.page_presenters import TimelineEntry, timeline_entries
 from handover.models import KeyHandover, PayoffCertificate
 
 
@@ -12,15 +12,9 @@ def certificate_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     certificates = PayoffCertificate.objects.filter(
         contract__subscription__customer=customer
     ).select_related("contract", "entered_by", "revocation")
-    return [
-        TimelineEntry(
-            "certificate",
-            certificate.entered_at,
-            certificate,
-            template="handover/partials/timeline_certificate.html",
-        )
-        for certificate in certificates
-    ]
+    return timeline_entries(
+        "certificate", certificates, "handover/partials/timeline_certificate.html"
+    )
 
 
 def handover_timeline_entries(customer: Customer) -> list[TimelineEntry]:
@@ -28,12 +22,7 @@ def handover_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     handed = KeyHandover.objects.filter(handover__customer=customer).select_related(
         "handover__unit", "entered_by"
     )
-    return [
-        TimelineEntry(
-            "handover", keys.entered_at, keys, template="handover/partials/timeline_handover.html"
-        )
-        for keys in handed
-    ]
+    return timeline_entries("handover", handed, "handover/partials/timeline_handover.html")
 
 
 SOURCES = (certificate_timeline_entries, handover_timeline_entries)

@@ -16,7 +16,7 @@ from attribution.explain import verdict_json
 from customers.models import Customer
 from orders import selectors, services
 from orders.commission_rules import Share
-from orders.models import Subscription, Unit, UnitStatus
+from orders.models import Unit, UnitStatus
 from orders.selectors import PartyStatement, Statement
 from projects.access import has_role, person, project_for, projects_of
 from salesoffice.api import (
@@ -26,7 +26,7 @@ from salesoffice.api import (
     member_project_by_code,
     staff_in_project,
 )
-from salesoffice.errors import DomainError, NotFound, NotPermitted
+from salesoffice.errors import DomainError, NotPermitted
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 
@@ -185,15 +185,7 @@ class SubscriptionCancelApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request, pk):
-        subscription = (
-            Subscription.objects.select_related(
-                "project", "unit__project", "customer", "consultant"
-            )
-            .filter(pk=pk, project__in=projects_of(request.user))
-            .first()
-        )
-        if subscription is None:
-            raise NotFound(_("No such subscription."))
+        subscription = selectors.subscription_for(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cancellation, verdict = services.subscription_cancel(

@@ -15,7 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders import contracts, deposits, documents, finance, payments, requirements
+from orders import contracts, deposits, documents, finance, payments, requirements, selectors
 from orders.apis import MONEY, money, unit_payload
 from orders.finance import ContractView
 from orders.models import (
@@ -509,13 +509,7 @@ class SubscriptionDepositApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request, pk):
-        subscription = (
-            Subscription.objects.select_related("project", "unit", "customer")
-            .filter(pk=pk, project__in=projects_of(request.user))
-            .first()
-        )
-        if subscription is None:
-            raise NotFound(_("No such subscription."))
+        subscription = selectors.subscription_for(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

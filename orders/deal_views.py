@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers.pages import page_project, render_local
 from handover.selectors import with_payoff_state
-from orders import contracts, deposits, documents, finance, payments, requirements
+from orders import contracts, deposits, documents, finance, payments, requirements, selectors
 from orders.deal_forms import (
     CancelForm,
     ContractForm,
@@ -440,13 +440,10 @@ def _deposit_prefix(pk: int) -> str:
 @require_POST
 def deposit_settle(request, pk):
     """Finance refunds or keeps a cancelled subscription's deposit, from the finance desk."""
-    subscription = (
-        Subscription.objects.select_related("project", "unit", "customer")
-        .filter(pk=pk, project__in=projects_of(request.user))
-        .first()
-    )
-    if subscription is None:
-        raise Http404(_("No such subscription."))
+    try:
+        subscription = selectors.subscription_for(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
     _require(request.user, Role.FINANCE)
     project = subscription.project
     form = DepositForm(request.POST, prefix=_deposit_prefix(pk))

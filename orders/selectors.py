@@ -19,10 +19,10 @@ from disputes.models import Dispute
 from disputes.services import OPEN_STATES
 from orders.commission_rules import HUNDRED, cents
 from orders.models import CommissionShare, CommissionSplit, Subscription, Unit, UnitStatus
-from projects.access import display_name, has_role, is_office_staff
+from projects.access import display_name, has_role, is_office_staff, projects_of
 from projects.models import Project
 from projects.roles import Role
-from salesoffice.errors import DomainError
+from salesoffice.errors import DomainError, NotFound
 
 # The sales office's own staff read the inventory; channel agents and other departments do not.
 UNIT_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER, Role.FINANCE)
@@ -30,6 +30,18 @@ UNIT_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER, Role.FINANCE)
 STATEMENT_ROLES = (Role.CONSULTANT, Role.MANAGER)
 
 # -- units --------------------------------------------------------------------------------------
+
+
+def subscription_for(user, pk: int) -> Subscription:
+    """A subscription of the user's projects with what its pages and APIs show, or 404."""
+    subscription = (
+        Subscription.objects.select_related("project", "unit__project", "customer", "consultant")
+        .filter(pk=pk, project__in=projects_of(user))
+        .first()
+    )
+    if subscription is None:
+        raise NotFound(_("No such subscription."))
+    return subscription
 
 
 def units_of(project: Project, *, building: str = "", status: str = ""):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry
+from customers.page_presenters import TimelineEntry, timeline_entries
 from orders.models import (
     Contract,
     Payment,
@@ -58,57 +58,37 @@ def requirement_timeline_entries(customer: Customer) -> list[TimelineEntry]:
 
 def review_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     reviews = QualificationReview.objects.filter(customer=customer).select_related("entered_by")
-    return [
-        TimelineEntry(
-            "qualification",
-            review.entered_at,
-            review,
-            template="orders/partials/timeline_review.html",
-        )
-        for review in reviews
-    ]
+    return timeline_entries("qualification", reviews, "orders/partials/timeline_review.html")
 
 
 def contract_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     contracts = Contract.objects.filter(subscription__customer=customer).select_related(
         "subscription__unit", "entered_by", "cancellation__approved_by"
     )
-    return [
-        TimelineEntry(
-            "contract",
-            contract.signed_at,
-            contract,
-            template="orders/partials/timeline_contract.html",
-        )
-        for contract in contracts
-    ]
+    return timeline_entries(
+        "contract", contracts, "orders/partials/timeline_contract.html", at="signed_at"
+    )
 
 
 def subscription_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     subscriptions = Subscription.objects.filter(customer=customer).select_related(
         "unit", "consultant", "entered_by", "cancellation", "deposit_settlement"
     )
-    return [
-        TimelineEntry(
-            "subscription",
-            subscription.occurred_at,
-            subscription,
-            template="orders/partials/timeline_subscription.html",
-        )
-        for subscription in subscriptions
-    ]
+    return timeline_entries(
+        "subscription",
+        subscriptions,
+        "orders/partials/timeline_subscription.html",
+        at="occurred_at",
+    )
 
 
 def payment_timeline_entries(customer: Customer) -> list[TimelineEntry]:
     movements = Payment.objects.filter(contract__subscription__customer=customer).select_related(
         "contract", "entered_by"
     )
-    return [
-        TimelineEntry(
-            "payment", payment.paid_at, payment, template="orders/partials/timeline_payment.html"
-        )
-        for payment in movements
-    ]
+    return timeline_entries(
+        "payment", movements, "orders/partials/timeline_payment.html", at="paid_at"
+    )
 
 
 SOURCES = (
