@@ -203,8 +203,7 @@ class HandoverOutput(serializers.Serializer):
 
 
 def _handover_body(request, pk: int) -> dict:
-    handover = selectors.handover_for(request.user, pk)
-    services.ensure_may_work(request.user, handover)
+    handover = _handover(request, pk)
     tz = handover.project.tzinfo
     return HandoverOutput(
         handover_payload(handover, selectors.defects_with_tickets(handover), tz)
@@ -330,6 +329,15 @@ def _step_response(request, pk: int, created: bool = True) -> Response:
     return Response(_handover_body(request, pk), status=code)
 
 
+def _record_step(request, pk: int, input_serializer, record) -> Response:
+    """A step whose service takes the handover, the caller and the input as they are."""
+    handover = _handover(request, pk)
+    data = input_serializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    record(handover=handover, acting_user=request.user, **data.validated_data)
+    return _step_response(request, pk)
+
+
 class NoticeApi(APIView):
     permission_classes = SITE_STAFF
 
@@ -343,11 +351,7 @@ class NoticeApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        handover = _handover(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.notice_record(handover=handover, acting_user=request.user, **data.validated_data)
-        return _step_response(request, pk)
+        return _record_step(request, pk, self.InputSerializer, services.notice_record)
 
 
 class AppointmentApi(APIView):
@@ -395,13 +399,7 @@ class MoveInQualificationApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        handover = selectors.handover_for(request.user, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.qualification_record(
-            handover=handover, acting_user=request.user, **data.validated_data
-        )
-        return _step_response(request, pk)
+        return _record_step(request, pk, self.InputSerializer, services.qualification_record)
 
 
 class InspectionApi(APIView):
@@ -495,13 +493,7 @@ class ConfirmationApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        handover = _handover(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.confirmation_sign(
-            handover=handover, acting_user=request.user, **data.validated_data
-        )
-        return _step_response(request, pk)
+        return _record_step(request, pk, self.InputSerializer, services.confirmation_sign)
 
 
 class KeysApi(APIView):

@@ -65,11 +65,17 @@ def handover(paid_contract, project, mike):
     return plan(project, mike).handovers[0]
 
 
+def qualify(handover, acting_user, **checks):
+    """The move-in qualification with both checks made, unless ``checks`` says otherwise."""
+    flags = {"id_checked": True, "contract_checked": True, **checks}
+    return services.qualification_record(
+        handover=handover, note="", acting_user=acting_user, **flags
+    )
+
+
 @pytest.fixture
 def qualified(handover, certificate, clara):
-    services.qualification_record(
-        handover=handover, id_checked=True, contract_checked=True, note="", acting_user=clara
-    )
+    qualify(handover, clara)
     return handover
 
 
@@ -206,26 +212,14 @@ class TestAppointments:
 class TestQualification:
     def test_requires_a_payoff_certificate(self, handover, clara):
         with pytest.raises(Conflict) as refused:
-            services.qualification_record(
-                handover=handover,
-                id_checked=True,
-                contract_checked=True,
-                note="",
-                acting_user=clara,
-            )
+            qualify(handover, clara)
         assert refused.value.code == "payoff_required"
         assert not MoveInQualification.objects.exists()
 
     def test_a_revoked_certificate_does_not_qualify(self, handover, certificate, mike, clara):
         certificate_revoke(certificate=certificate, reason="作废", acting_user=mike)
         with pytest.raises(Conflict) as refused:
-            services.qualification_record(
-                handover=handover,
-                id_checked=True,
-                contract_checked=True,
-                note="",
-                acting_user=clara,
-            )
+            qualify(handover, clara)
         assert refused.value.code == "payoff_required"
 
     def test_a_valid_certificate_qualifies_and_is_recorded(self, qualified, certificate, clara):
@@ -236,45 +230,21 @@ class TestQualification:
     def test_a_refund_after_the_certificate_blocks_it(self, handover, certificate, clara):
         pay(handover.contract, "-1000.00", kind="refund")
         with pytest.raises(Conflict) as refused:
-            services.qualification_record(
-                handover=handover,
-                id_checked=True,
-                contract_checked=True,
-                note="",
-                acting_user=clara,
-            )
+            qualify(handover, clara)
         assert refused.value.code == "not_paid_off"
 
     def test_the_id_and_the_contract_must_be_checked(self, handover, certificate, clara):
         with pytest.raises(DomainError) as refused:
-            services.qualification_record(
-                handover=handover,
-                id_checked=True,
-                contract_checked=False,
-                note="",
-                acting_user=clara,
-            )
+            qualify(handover, clara, contract_checked=False)
         assert refused.value.code == "checks_required"
 
     def test_a_consultant_does_not_qualify(self, handover, certificate, alice):
         with pytest.raises(NotPermitted):
-            services.qualification_record(
-                handover=handover,
-                id_checked=True,
-                contract_checked=True,
-                note="",
-                acting_user=alice,
-            )
+            qualify(handover, alice)
 
     def test_only_once(self, qualified, clara):
         with pytest.raises(Conflict) as twice:
-            services.qualification_record(
-                handover=qualified,
-                id_checked=True,
-                contract_checked=True,
-                note="",
-                acting_user=clara,
-            )
+            qualify(qualified, clara)
         assert twice.value.code == "already_qualified"
 
 
@@ -444,9 +414,7 @@ def test_the_whole_flow_from_unpaid_to_handed_over(project, alice, clara, fiona,
         certificate_issue(contract=contract, acting_user=fiona)
     pay_off(contract, by=fiona)
     certificate_issue(contract=contract, acting_user=fiona)
-    services.qualification_record(
-        handover=handover, id_checked=True, contract_checked=True, note="", acting_user=clara
-    )
+    qualify(handover, clara)
     services.inspection_record(handover=handover, note="", acting_user=alice)
     services.confirmation_sign(handover=handover, signed_by="赵敏", note="", acting_user=alice)
     services.keys_hand_over(
