@@ -30,7 +30,7 @@ from aftersales.models import (
 from attribution.selectors import household_verdict
 from attribution.windows import day_bounds, local_day
 from customers.models import Customer
-from customers.selectors import may_see_in_full
+from customers.selectors import household_in_view
 from projects.access import has_role, is_member
 from projects.models import Project
 from projects.notifications import notify
@@ -47,12 +47,12 @@ MAX_AMOUNT = Decimal("9999999999.99")
 def serves_customer(user, customer: Customer) -> bool:
     """A consultant's own customer: the household's owner or closer, one they serve today, or
     one whose follow-up visits are theirs."""
-    verdict = household_verdict(customer.household)
+    verdict, in_full = household_in_view(customer, user)
     if user.username in (verdict.owner, verdict.deal_consultant):
         return True
     if Visit.objects.filter(customer=customer, consultant=user).exists():
         return True
-    return may_see_in_full(user, customer, verdict)
+    return in_full
 
 
 def may_open_for(user, customer: Customer) -> bool:

@@ -279,9 +279,10 @@ def household_verdict(household: Household, at: datetime | None = None) -> Verdi
     return verdicts_for(household.project, [household.pk], at)[household.pk]
 
 
-def household_verdict_with_ledger(household: Household, at: datetime) -> tuple[Verdict, Ledger]:
+def household_verdict_with_ledger(
+    household: Household, project: Project, at: datetime
+) -> tuple[Verdict, Ledger]:
     """The verdict and the ledger it was drawn from, for a caller that reads more of it."""
-    project = household.project
     ledger = household_ledger(household)
     return decide(ledger, policy_facts(project), at, project.tzinfo), ledger
 

@@ -122,8 +122,7 @@ class RegistrationDetailApi(APIView):
         registration = self.get_registration(request, pk)
         customer = registration.customer
         if customer is not None:
-            verdict = household_verdict(customer.household)
-            if not selectors.may_see_in_full(request.user, customer, verdict):
+            if not selectors.household_in_view(customer, request.user)[1]:
                 raise NotFound()
         elif registration.consultant_id != request.user.pk and not is_office_staff(request.user):
             raise NotFound()
@@ -295,7 +294,7 @@ class CustomerDetailApi(APIView):
         customer = selectors.customer_with_timeline(pk)
         if customer is None or not is_member(request.user, customer.project):
             raise NotFound(_("No such customer."))
-        verdict = household_verdict(customer.household)
-        if not selectors.may_see_in_full(request.user, customer, verdict):
+        verdict, in_full = selectors.household_in_view(customer, request.user)
+        if not in_full:
             raise NotFound(_("No such customer."))
         return Response(customer_payload(customer, verdict))

@@ -25,10 +25,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attribution.selectors import household_verdict
 from customers.models import Customer, Stage, StageChange
 from customers.page_presenters import TimelineEntry
-from customers.selectors import may_see_in_full
+from customers.selectors import household_in_view
 from orders.models import Subscription
 from projects.access import has_role, is_member
 from projects.roles import Role
@@ -71,7 +70,7 @@ def may_move_by_hand(user, customer: Customer) -> bool:
         return True
     if not has_role(user, Role.CONSULTANT):
         return False
-    return may_see_in_full(user, customer, household_verdict(customer.household))
+    return household_in_view(customer, user)[1]
 
 
 # -- causes -------------------------------------------------------------------------------------

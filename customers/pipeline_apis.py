@@ -8,7 +8,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from attribution.selectors import household_verdict
 from customers import selectors
 from customers.models import Customer, Stage, StageChange
 from customers.pipeline import allowed_moves, may_move_by_hand, stage_history, stage_move
@@ -22,7 +21,7 @@ def visible_customer(user, pk: int) -> Customer:
     customer = Customer.objects.select_related("project", "household").filter(pk=pk).first()
     if customer is None or not is_member(user, customer.project):
         raise NotFound(_("No such customer."))
-    if not selectors.may_see_in_full(user, customer, household_verdict(customer.household)):
+    if not selectors.household_in_view(customer, user)[1]:
         raise NotFound(_("No such customer."))
     return customer
 

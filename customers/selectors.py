@@ -18,32 +18,15 @@ from projects.models import Project
 from projects.roles import Role
 
 
-def serves_today(user, customer_ids, project: Project, now: datetime) -> bool:
-    """The consultant received one of these customers today (helper or walk-in service)."""
-    start, end = day_bounds(local_day(now, project.tzinfo), project.tzinfo)
-    return Registration.objects.filter(
-        customer_id__in=customer_ids,
-        consultant=user,
-        occurred_at__gte=start,
-        occurred_at__lt=end,
-    ).exists()
-
-
 def served_today_in(ledger: Ledger, user, project: Project, now: datetime) -> bool:
-    """``serves_today`` read from a household's ledger already at hand."""
+    """The consultant received someone of the household today (helper or walk-in service)."""
     start, end = day_bounds(local_day(now, project.tzinfo), project.tzinfo)
     return any(
         r.consultant == user.username and start <= r.occurred_at < end for r in ledger.registrations
     )
 
 
-def may_see_in_full(
-    user,
-    customer: Customer,
-    verdict: Verdict,
-    now: datetime | None = None,
-    ledger: Ledger | None = None,
-) -> bool:
+def may_see_in_full(user, customer: Customer, verdict: Verdict, ledger: Ledger, now) -> bool:
     """Office staff see everyone; a consultant only the households they own or serve today."""
     if is_office_staff(user) or has_role(user, Role.FINANCE):
         return True
@@ -51,11 +34,14 @@ def may_see_in_full(
         return False
     if verdict.owner == user.username:
         return True
-    now = now or timezone.now()
-    if ledger is not None:
-        return served_today_in(ledger, user, customer.project, now)
-    members = Customer.objects.filter(household_id=customer.household_id).values("id")
-    return serves_today(user, members, customer.project, now)
+    return served_today_in(ledger, user, customer.project, now)
+
+
+def household_in_view(customer: Customer, user, at: datetime | None = None):
+    """The household's verdict, and whether ``user`` may see the customer in full (§11)."""
+    at = at or timezone.now()
+    verdict, ledger = household_verdict_with_ledger(customer.household, customer.project, at)
+    return verdict, may_see_in_full(user, customer, verdict, ledger, at)
 
 
 @dataclass(frozen=True)
@@ -67,15 +53,13 @@ class LookupResult:
 
 def lookup_phone(*, project: Project, phone: str, viewer, at: datetime) -> LookupResult:
     customer = (
-        Customer.objects.select_related("household__project")
+        Customer.objects.select_related("project", "household")
         .filter(project=project, phone=phone)
         .first()
     )
     if customer is None:
         return LookupResult(None, None, False)
-    customer.project = project  # the one asked about: may_see_in_full needs not fetch it again
-    verdict, ledger = household_verdict_with_ledger(customer.household, at)
-    return LookupResult(customer, verdict, may_see_in_full(viewer, customer, verdict, at, ledger))
+    return LookupResult(customer, *household_in_view(customer, viewer, at))
 
 
 def customer_with_timeline(customer_id: int) -> Customer | None:

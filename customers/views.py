@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from attribution.selectors import household_verdict
 from customers import selectors, services, sheet_views
 from customers.desk_forms import FollowUpForm
 from customers.page_presenters import timeline, verdict_card
@@ -32,8 +31,8 @@ def visible_customer(request, pk: int):
     customer = selectors.customer_with_timeline(pk)
     if customer is None or not is_member(request.user, customer.project):
         raise Http404
-    verdict = household_verdict(customer.household)
-    if not selectors.may_see_in_full(request.user, customer, verdict):
+    verdict, in_full = selectors.household_in_view(customer, request.user)
+    if not in_full:
         raise Http404
     return customer, verdict
 

@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attribution.facts import Verdict
-from attribution.selectors import household_verdict
 from attribution.services import ensure_acts_for, ensure_manager
 from customers.models import Customer
-from customers.selectors import may_see_in_full
+from customers.selectors import household_in_view
 from orders.models import PaymentMethod, QualificationReview, RequirementConfirmation, Unit
 from orders.services import CLOSING_ROLES
 from projects.access import has_role, is_member
@@ -44,8 +43,8 @@ def visible_customer(viewer, pk: int) -> tuple[Customer, Verdict]:
     customer = Customer.objects.select_related("project", "household").filter(pk=pk).first()
     if customer is None or not is_member(viewer, customer.project):
         raise NotFound(_("No such customer."), code="unknown_customer")
-    verdict = household_verdict(customer.household)
-    if not may_see_in_full(viewer, customer, verdict):
+    verdict, in_full = household_in_view(customer, viewer)
+    if not in_full:
         raise NotFound(_("No such customer."), code="unknown_customer")
     return customer, verdict
 
