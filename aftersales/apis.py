@@ -23,8 +23,8 @@ from aftersales.presenters import (
 )
 from customers.models import Customer
 from orders.models import Unit
-from projects.access import project_for
-from salesoffice.api import SITE_STAFF, ErrorOutput, PersonOutput, RefOutput
+from projects.access import SITE_STAFF, project_for
+from salesoffice.api import ErrorOutput, PersonOutput, RefOutput
 from salesoffice.errors import DomainError, NotFound
 
 

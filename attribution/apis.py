@@ -17,8 +17,8 @@ from attribution.models import PendingClaim
 from attribution.selectors import household_verdict
 from customers.models import Customer, Household, Relation
 from customers.services import household_link_create
-from projects.access import is_member
-from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, staff_in_project
+from projects.access import SITE_STAFF, is_member, staff_in_project
+from salesoffice.api import LocalDateTimeField, in_zone
 from salesoffice.errors import NotFound
 
 User = get_user_model()

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from attribution import rotation
 from attribution.models import Reception, RosterEntry, RotationState
 from customers.models import Registration
-from projects.access import person, project_for
+from projects.access import SITE_STAFF, person, project_for, staff_in_project
 from projects.models import Project
-from salesoffice.api import SITE_STAFF, iso, staff_in_project
+from salesoffice.api import iso
 from salesoffice.errors import NotFound
 
 

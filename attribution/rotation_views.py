@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from attribution import rotation
 from attribution.models import Reception, RosterEntry, RotationState
-from customers.pages import page_project, render_local
+from projects.access import staff_in_project
 from projects.models import Project
-from salesoffice.api import staff_in_project
+from projects.pages import page_project, render_local
 from salesoffice.errors import DomainError
 
 BAR = "attribution/partials/rotation_bar.html"

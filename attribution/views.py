@@ -16,10 +16,10 @@ from attribution import services
 from attribution.selectors import claims_of, policy_in_force, pool_of
 from customers.desk_forms import FollowUpForm
 from customers.models import Customer, Household
-from customers.pages import page_project, render_local
 from customers.phones import mask_name, mask_phone
 from customers.services import follow_up_create, receiving_staff
 from projects.access import has_role, is_office_staff
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError
 

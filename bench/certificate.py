@@ -37,7 +37,7 @@ def document(n: int):
     """A certificate like the office's: eight payments after the deposit, a long company name,
     a different number and code each time (nothing cached by accident)."""
     from handover.certificates import CertificateDocument, PaymentLine
-    from handover.numerals import yuan_in_capitals
+    from salesoffice.numerals import yuan_in_capitals
 
     price = Decimal("1234567.89") + n
     payments = tuple(

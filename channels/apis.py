@@ -18,9 +18,9 @@ from channels import selectors, services
 from channels.models import ChannelReport, ReportStatus, VisitConfirmation
 from channels.presenters import confirmation_payload, report_payload
 from customers.models import Gender, Registration
-from projects.access import has_role, project_for
+from projects.access import has_role, member_project_by_code, project_for
 from projects.roles import Role
-from salesoffice.api import LocalDateTimeField, in_zone, member_project_by_code
+from salesoffice.api import LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError, NotPermitted
 
 STAFF_ROLES = (Role.CLERK, Role.MANAGER)

@@ -26,9 +26,9 @@ from channels.forms import ChannelReportForm
 from channels.models import ChannelReport, ReportStatus, SignatureParty, VisitConfirmation
 from channels.services import phone_pattern
 from customers.models import Registration
-from customers.pages import page_project, render_local
 from projects.access import projects_of
 from projects.models import Project
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError
 

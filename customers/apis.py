@@ -26,14 +26,15 @@ from customers.models import (
 from customers.phones import PhoneError, mask_phone, normalise_phone
 from customers.presenters import customer_payload, registration_payload
 from customers.validity import reason_text
-from projects.access import is_member, is_office_staff, person
-from salesoffice.api import (
+from projects.access import (
     SITE_STAFF,
-    LocalDateTimeField,
-    in_zone,
+    is_member,
+    is_office_staff,
     member_project_by_code,
+    person,
     staff_in_project,
 )
+from salesoffice.api import LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 
 

@@ -20,10 +20,10 @@ from attribution.models import Reception
 from customers import selectors, services
 from customers.desk_forms import DeskRegistrationForm
 from customers.page_presenters import registration_warnings, verdict_card
-from customers.pages import page_project, render_local
 from customers.phones import PhoneError, normalise_phone
 from customers.validity import reason_text
 from projects.models import Project
+from projects.pages import page_project, render_local
 from salesoffice.errors import DomainError
 
 PARTIALS = "customers/partials/"

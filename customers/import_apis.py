@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.imports import ensure_may_import, parse_sheet, sheet_import
-from salesoffice.api import member_project_by_code
+from projects.access import member_project_by_code
 from salesoffice.errors import DomainError
 
 TRUE_WORDS = ("1", "true", "yes", "on")

@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 from customers import selectors
 from customers.models import Customer, Stage, StageChange
 from customers.pipeline import allowed_moves, may_move_by_hand, stage_history, stage_move
-from projects.access import is_member, person
-from salesoffice.api import SITE_STAFF, iso
+from projects.access import SITE_STAFF, is_member, person
+from salesoffice.api import iso
 from salesoffice.errors import NotFound
 
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from customers.models import Stage
-from customers.pages import render_local
 from customers.pipeline import stage_label, stage_move
 from customers.views import BODY, customer_context, visible_customer
+from projects.pages import render_local
 from salesoffice.errors import DomainError
 
 

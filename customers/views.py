@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import selectors, services, sheet_views
 from customers.desk_forms import FollowUpForm
 from customers.page_presenters import timeline, verdict_card
-from customers.pages import DESK_ROLES, render_local
 from projects.access import has_role, is_member
+from projects.pages import DESK_ROLES, render_local
 from salesoffice.errors import DomainError
 
 BODY = "customers/partials/customer_body.html"

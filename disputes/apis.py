@@ -20,8 +20,7 @@ from disputes.models import Dispute, DisputeState
 from disputes.presenters import dispute_payload, month_payload, step_payload
 from disputes.rulings import RulingTemplate
 from orders.commission import Share
-from projects.access import is_member
-from salesoffice.api import project_by_code, staff_in_project
+from projects.access import is_member, project_by_code, staff_in_project
 from salesoffice.errors import DomainError, NotFound
 
 

@@ -14,7 +14,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from customers.pages import page_project, render_local
 from customers.views import visible_customer
 from disputes import selectors, services
 from disputes.forms import AppealForm, DisputeOpenForm
@@ -22,6 +21,7 @@ from disputes.models import DisputeEvidence, DisputeState
 from disputes.timeline import step_rows
 from projects.access import display_name, has_role
 from projects.exports import export_allowed, xlsx_response
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotFound
 

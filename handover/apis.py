@@ -22,16 +22,8 @@ from handover.presenters import (
     slot_payload,
 )
 from orders.models import Unit
-from projects.access import project_for
-from salesoffice.api import (
-    SITE_STAFF,
-    ErrorOutput,
-    LocalDateTimeField,
-    PersonOutput,
-    RefOutput,
-    in_zone,
-    project_by_code,
-)
+from projects.access import SITE_STAFF, project_by_code, project_for
+from salesoffice.api import ErrorOutput, LocalDateTimeField, PersonOutput, RefOutput, in_zone
 from salesoffice.errors import DomainError, NotFound
 
 

@@ -29,13 +29,13 @@ from handover.access import (
     may_read_certificate,
 )
 from handover.models import CertificateRevocation, PayoffCertificate, ValidCertificate
-from handover.numerals import yuan_in_capitals
-from handover.printing import public_url, qr_svg, render_pdf
 from orders.balances import ZERO, outstanding
 from orders.models import Contract, ContractCancellation, PaymentKind
 from projects.notifications import managers_of, notify
 from projects.numbering import formatted, next_number
 from salesoffice.errors import Conflict, DomainError
+from salesoffice.numerals import yuan_in_capitals
+from salesoffice.printing import public_url, qr_svg, render_pdf
 
 NUMBER_PREFIX = "FQ"  # 付清: HX01-FQ-000001
 SEQUENCE = "certificate"

@@ -8,10 +8,10 @@ from django.urls import reverse
 from handover.certificates import is_valid, verify_path
 from handover.checklist import steps
 from handover.models import PayoffCertificate, UnitHandover
-from handover.printing import public_url
 from handover.selectors import progress_of
 from projects.access import person
 from salesoffice.api import iso
+from salesoffice.printing import public_url
 
 
 def revocation_of(certificate: PayoffCertificate):

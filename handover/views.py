@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.throttling import SimpleRateThrottle
 
-from customers.pages import page_project, render_local
 from handover import certificates, selectors, services
 from handover.access import (
     BATCH_MAKERS,
@@ -42,11 +41,12 @@ from handover.forms import (
     SlotForm,
 )
 from handover.models import Document, Inspection, UnitHandover
-from handover.printing import render_pdf
 from orders.selectors import buildings_of
 from projects.access import has_role
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotFound
+from salesoffice.printing import render_pdf
 
 PAGE_SIZE = 50
 

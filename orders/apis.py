@@ -18,14 +18,15 @@ from orders import selectors, services
 from orders.commission_rules import Share
 from orders.models import Unit, UnitStatus
 from orders.selectors import PartyStatement, Statement
-from projects.access import has_role, person, project_for, projects_of
-from salesoffice.api import (
-    LocalDateTimeField,
-    in_zone,
-    iso,
+from projects.access import (
+    has_role,
     member_project_by_code,
+    person,
+    project_for,
+    projects_of,
     staff_in_project,
 )
+from salesoffice.api import LocalDateTimeField, in_zone, iso
 from salesoffice.errors import DomainError, NotPermitted
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}

@@ -31,8 +31,15 @@ from orders.models import (
     Unit,
 )
 from orders.terms import Instalment
-from projects.access import person, project_for, projects_of, require_role
-from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, iso, staff_in_project
+from projects.access import (
+    SITE_STAFF,
+    person,
+    project_for,
+    projects_of,
+    require_role,
+    staff_in_project,
+)
+from salesoffice.api import LocalDateTimeField, in_zone, iso
 from salesoffice.errors import DomainError, NotFound
 from salesoffice.fields import mask_id_number
 

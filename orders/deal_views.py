@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customers.pages import page_project, render_local
 from handover.selectors import with_payoff_state
 from orders import contracts, deposits, documents, finance, payments, requirements, selectors
 from orders.deal_forms import (
@@ -36,6 +35,7 @@ from orders.deal_forms import (
 )
 from orders.models import PaymentKind, RequirementConfirmation, Subscription
 from projects.access import has_role, projects_of
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 from salesoffice.fields import mask_id_number

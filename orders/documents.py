@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
-from handover.numerals import yuan_in_capitals
-from handover.printing import render_pdf
 from orders.models import Contract, PaymentMethod, RequirementConfirmation, ScheduleItem
 from orders.terms import credited_balance
 from salesoffice.fields import mask_id_number
+from salesoffice.numerals import yuan_in_capitals
+from salesoffice.printing import render_pdf
 
 # The printed wording is fixed Chinese, whatever the reader's language.
 METHOD_WORDING = {

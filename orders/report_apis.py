@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from orders import reports
 from orders.report_registry import RECIPES
-from salesoffice.api import SITE_STAFF, member_project_by_code
+from projects.access import SITE_STAFF, member_project_by_code
 from salesoffice.errors import NotFound, NotPermitted
 
 

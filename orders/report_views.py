@@ -15,7 +15,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from customers.pages import page_project, render_local
 from orders import report_charts as charts
 from orders import report_exports as exports
 from orders import reports
@@ -24,6 +23,7 @@ from orders.report_registry import RECIPES, Recipe
 from orders.reports import Period
 from projects.exports import export_allowed, xlsx_response
 from projects.models import Project
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError
 

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from customers.pages import page_project, render_local
 from orders import selectors
 from orders.grid import building_grid
 from orders.models import Subscription, Unit
 from projects.access import has_role
 from projects.exports import xlsx_response
 from projects.models import Project
+from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError
 

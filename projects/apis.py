@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 from attribution.selectors import policy_in_force
 from attribution.services import consultant_depart, policy_version_create, staff_quota_set
 from projects import services
-from projects.access import project_for, projects_of, role_of
+from projects.access import SITE_STAFF, project_by_code, project_for, projects_of, role_of
 from projects.models import Membership, Notification, Project
 from projects.notifications import render
 from projects.roles import Role
 from projects.services import ensure_may_manage_staff
-from salesoffice.api import SITE_STAFF, LocalDateTimeField, in_zone, project_by_code
+from salesoffice.api import LocalDateTimeField, in_zone
 from salesoffice.errors import NotFound
 
 User = get_user_model()

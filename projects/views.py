@@ -1,4 +1,4 @@
-"""Pages of the projects app: a person's notifications."""
+"""Pages of the projects app: the landing page of a person's role, their notifications."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,8 +6,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from projects.access import projects_of
+from projects.context_processors import home_url_for
 from projects.models import Notification
 from projects.notifications import render as render_text
+
+
+@login_required
+def home(request):
+    project = projects_of(request.user).first()
+    if project is None:
+        return render(request, "no_project.html")
+    url = home_url_for(request.user, project)
+    if url is None:
+        return render(request, "no_project.html", {"no_page_for_role": True})
+    return redirect(url)
 
 
 @login_required

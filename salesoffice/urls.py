@@ -33,7 +33,6 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -15,8 +15,8 @@ import pytest
 from django.template.loader import render_to_string
 
 from handover.certificates import CertificateDocument, PaymentLine, certificate_pdf
-from handover.numerals import yuan_in_capitals
-from handover.printing import PRINT_ORIGIN, html_to_pdf, make_fetcher, qr_svg, static_asset
+from salesoffice.numerals import yuan_in_capitals
+from salesoffice.printing import PRINT_ORIGIN, html_to_pdf, make_fetcher, qr_svg, static_asset
 
 STYLESHEET = f"{PRINT_ORIGIN}static/print/handover.css"
 

@@ -12,13 +12,13 @@ from django.template.loader import render_to_string
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handover.numerals import yuan_in_capitals
-from handover.printing import html_to_pdf, make_fetcher
 from orders.documents import CONTRACT_TEMPLATE, contract_document
 from orders.models import Contract, ScheduleItem, UnitStatus
 from orders.services import subscription_cancel
 from orders.terms import Instalment, Terms, check_terms
 from salesoffice.errors import DomainError
+from salesoffice.numerals import yuan_in_capitals
+from salesoffice.printing import html_to_pdf, make_fetcher
 from tests.factories import ProjectFactory, UserFactory
 from tests.orders.conftest import DAY1, make_unit, register, subscribe
 from tests.orders.deals import contracted, passed_review, pay, sign, subscribed

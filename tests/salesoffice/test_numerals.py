@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handover.numerals import DIGITS, yuan_in_capitals
+from salesoffice.numerals import DIGITS, yuan_in_capitals
 
 
 @pytest.mark.parametrize(
