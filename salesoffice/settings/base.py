@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "orders",
     "handover",
     "aftersales",
+    "demo",
 ]
 
 MIDDLEWARE = [

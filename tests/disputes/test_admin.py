@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from attribution.models import Assignment
 from customers.services import follow_up_create
+from demo.seed import admin_create, staff_create_all
+from demo.staff import PASSWORD
 from disputes.models import DisputeState, DisputeStep
 from disputes.services import dispute_appeal, dispute_open, dispute_rule, ruling_input_from_template
-from projects import demo
 from projects.services import staff_create
 from tests.disputes.conftest import DAY1, register
 from tests.factories import UserFactory
@@ -45,14 +46,14 @@ class TestReachingTheScreen:
         assert client.get("/admin/disputes/dispute/").status_code == 200
 
     def test_the_demo_manager_logs_into_the_admin(self, client, project):
-        admin = demo.admin_create(make_password(demo.PASSWORD))
-        demo.staff_create_all(
+        admin = admin_create(make_password(PASSWORD))
+        staff_create_all(
             project=project,
             admin=admin,
-            password_hash=make_password(demo.PASSWORD),
+            password_hash=make_password(PASSWORD),
             joined=timezone.now(),
         )
-        assert client.login(username="zhangjian", password=demo.PASSWORD)
+        assert client.login(username="zhangjian", password=PASSWORD)
         assert client.get("/admin/disputes/dispute/").status_code == 200
 
     def test_the_migration_makes_existing_managers_staff(self, project):

@@ -25,13 +25,13 @@ from channels.services import (
 )
 from customers.models import Registration
 from customers.phones import mask_phone
-from projects.demo.casting import Casting
-from projects.demo.clock import Calendar
-from projects.demo.history import History, Track
-from projects.demo.office import Office, Step
-from projects.demo.people import Person
-from projects.demo.sales import Deal
-from projects.demo.staff import AGENT, CHANNEL_NAME, CLERKS, MANAGER
+from demo.casting import Casting
+from demo.clock import Calendar
+from demo.history import History, Track
+from demo.office import Office, Step
+from demo.people import Person
+from demo.sales import Deal
+from demo.staff import AGENT, CHANNEL_NAME, CLERKS, MANAGER
 
 SHARE_PERCENT = Decimal("30.00")
 # What the preset shows of a phone to agents (channel_phone_visible "3+4": 138****8000).

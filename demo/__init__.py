@@ -7,9 +7,9 @@ a consultant had entered the visit minutes after it, or a clerk had entered the 
 evening, and a contract is signed, paid and handed over on the days it says. Without it every
 past fact would be "entered now": a month squashed into one instant, late by every rule.
 
-The plan is drawn first, as data (``plan_demo``: deterministic for a seed and a "now"), then
-written step by step (``seed_demo``). Running it again is a no-op: the project code marks the
-demo as present.
+The plan is drawn first, as data (``seed.plan_demo``: deterministic for a seed and a "now"),
+then written step by step (``seed.seed_demo``, which the ``seed_demo`` command runs). Running
+it again is a no-op: the project code marks the demo as present.
 
 - ``history``: the month's visits, calls and follow-ups, each customer's ``Track``;
 - ``inventory``: the two buildings' units and prices;
@@ -20,38 +20,5 @@ demo as present.
 - ``seed``: the order of it all and the scheduled jobs; ``logins``: what is printed.
 """
 
-from projects.demo.history import plan_history
-from projects.demo.logins import logins, logins_table, width
-from projects.demo.seed import (
-    CUSTOMER_COUNT,
-    FAMILY_COUNT,
-    PROJECT_CODE,
-    PROJECT_NAME,
-    SEED,
-    SeedResult,
-    admin_create,
-    demo_counts,
-    plan_demo,
-    seed_demo,
-    staff_create_all,
-)
-from projects.demo.staff import PASSWORD
-
-__all__ = [
-    "CUSTOMER_COUNT",
-    "FAMILY_COUNT",
-    "PASSWORD",
-    "PROJECT_CODE",
-    "PROJECT_NAME",
-    "SEED",
-    "SeedResult",
-    "admin_create",
-    "demo_counts",
-    "logins",
-    "logins_table",
-    "plan_demo",
-    "plan_history",
-    "seed_demo",
-    "staff_create_all",
-    "width",
-]
+# An app at the top of the house: it imports every app, and no app imports it. Nothing is
+# imported here, so that Django can load the app before the models are ready.

@@ -20,22 +20,22 @@ from attribution.models import Reception, RosterEntry
 from channels import jobs as channel_jobs
 from channels.models import ChannelReport
 from customers.models import Customer, FollowUp, HouseholdLink, Registration, StageChange
+from demo.aftercare import plan_aftercare
+from demo.casting import Casting
+from demo.channels import plan_channels
+from demo.clock import Calendar, simulated_clock
+from demo.conflicts import plan_open_dispute
+from demo.floor import plan_pending, plan_pipeline, plan_pool, plan_today
+from demo.history import HISTORY_DAYS, plan_history
+from demo.inventory import plan_units
+from demo.office import Office, Step
+from demo.sales import SalesPlan, plan_sales
+from demo.staff import ADMIN, PASSWORD, STAFF
 from disputes.models import Dispute
 from handover.models import KeyHandover, PayoffCertificate
 from orders.models import Contract, Payment, Subscription, Unit
 from orders.overdue import payments_overdue_notify
 from orders.report_jobs import daily_summaries_send
-from projects.demo.aftercare import plan_aftercare
-from projects.demo.casting import Casting
-from projects.demo.channels import plan_channels
-from projects.demo.clock import Calendar, simulated_clock
-from projects.demo.conflicts import plan_open_dispute
-from projects.demo.floor import plan_pending, plan_pipeline, plan_pool, plan_today
-from projects.demo.history import HISTORY_DAYS, plan_history
-from projects.demo.inventory import plan_units
-from projects.demo.office import Office, Step
-from projects.demo.sales import SalesPlan, plan_sales
-from projects.demo.staff import ADMIN, PASSWORD, STAFF
 from projects.models import Project
 from projects.services import project_create, staff_create
 

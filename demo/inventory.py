@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from demo.office import Office, Step
+from demo.staff import MANAGER
 from orders.services import UnitInput, unit_create
-from projects.demo.office import Office, Step
-from projects.demo.staff import MANAGER
 
 FLOORS = range(2, 17)
 TOP_FLOOR = FLOORS[-1]

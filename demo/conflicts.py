@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from attribution.selectors import household_verdict
+from demo.history import History
+from demo.office import Office, Step
+from demo.staff import MANAGER
 from disputes.models import Dispute
 from disputes.services import dispute_open, dispute_rule, ruling_input_from_template
-from projects.demo.history import History
-from projects.demo.office import Office, Step
-from projects.demo.staff import MANAGER
 
 
 @dataclass(frozen=True)

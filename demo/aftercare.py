@@ -15,6 +15,10 @@ from decimal import Decimal
 
 from aftersales.models import Origin, Visit
 from aftersales.services import MoveInput, TicketInput, ticket_move, ticket_open, visit_record
+from demo.clock import Calendar
+from demo.office import Office, Step
+from demo.sales import Deal
+from demo.staff import CLERKS, ENGINEER, FINANCE, MANAGER, PROPERTY
 from handover.models import AppointmentSlot, Inspection, Severity, UnitHandover
 from handover.services import (
     BatchInput,
@@ -30,10 +34,6 @@ from handover.services import (
     qualification_record,
     slot_create,
 )
-from projects.demo.clock import Calendar
-from projects.demo.office import Office, Step
-from projects.demo.sales import Deal
-from projects.demo.staff import CLERKS, ENGINEER, FINANCE, MANAGER, PROPERTY
 
 CLERK = CLERKS[1]
 

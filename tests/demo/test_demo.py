@@ -25,11 +25,13 @@ from channels.models import ChannelReport
 from channels.selectors import with_status
 from customers.models import Customer, FollowUp, Household, HouseholdLink, Registration
 from customers.phones import CN_MOBILE, normalise_phone
+from demo.logins import logins, logins_table, width
+from demo.seed import FAMILY_COUNT, SEED, plan_demo
+from demo.staff import PASSWORD
 from disputes.models import Dispute
 from handover.models import KeyHandover, PayoffCertificate
 from handover.selectors import with_payoff_state
 from orders.models import CommissionSplit, Contract, Payment, Subscription, Unit, UnitStatus
-from projects import demo
 from projects.access import role_of
 from projects.models import Membership, Project
 
@@ -76,13 +78,13 @@ def test_the_demo_office_has_every_role_and_each_login_works(demo_office):
         "property": 1,
     }
     assert User.objects.get(username="admin").is_superuser
-    for login in demo.logins():
-        user = authenticate(username=login.username, password=demo.PASSWORD)
+    for login in logins():
+        user = authenticate(username=login.username, password=PASSWORD)
         assert user is not None, login.username
         assert re.fullmatch(r"[a-z]+", user.username)
         assert HAN.match(user.first_name) or user.is_superuser
         assert login.username in output
-    assert demo.PASSWORD in output
+    assert PASSWORD in output
 
 
 @pytest.mark.django_db
@@ -111,7 +113,7 @@ def test_the_demo_month_is_300_customers_with_families_visits_calls_and_follow_u
     assert not registrations.filter(entered_at__gt=now).exists()
 
     families = Household.objects.filter(project__code="HX01")
-    assert families.annotate(n=Count("members")).filter(n__gt=1).count() == demo.FAMILY_COUNT
+    assert families.annotate(n=Count("members")).filter(n__gt=1).count() == FAMILY_COUNT
     kinds = set(HouseholdLink.objects.values_list("kind", flat=True))
     assert kinds == {"spouse", "parent"}
     # Caught up with today: claims without a contact for a week are in the pool.
@@ -181,14 +183,14 @@ def test_running_it_again_changes_nothing_and_prints_the_logins_again(demo_offic
 
     assert everything() == before
     assert "already exists" in output
-    assert all(login.username in output for login in demo.logins())
+    assert all(login.username in output for login in logins())
 
 
 def test_the_plan_is_the_same_every_time_and_never_ahead_of_now():
     now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
     def plan():
-        return demo.plan_demo(now=now, tz=SH, rng=random.Random(demo.SEED))
+        return plan_demo(now=now, tz=SH, rng=random.Random(SEED))
 
     steps = plan()
     assert steps == plan()
@@ -200,7 +202,7 @@ def test_the_plan_is_the_same_every_time_and_never_ahead_of_now():
 
 
 def test_the_logins_table_lines_up_chinese_names():
-    lines = demo.logins_table().splitlines()
+    lines = logins_table().splitlines()
 
-    starts = {demo.width(line[: line.index("demo12345")]) for line in lines[2:]}
+    starts = {width(line[: line.index("demo12345")]) for line in lines[2:]}
     assert len(starts) == 1

@@ -3,7 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from projects import demo
+from demo.logins import logins_table
+from demo.seed import PROJECT_CODE, PROJECT_NAME, seed_demo
 
 PRODUCTION_SETTINGS = "salesoffice.settings.production"
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             # The demo accounts, a superuser among them, share a password printed in the README.
             raise CommandError("seed_demo creates accounts with a published password: not here.")
         started = time.monotonic()
-        result = demo.seed_demo()
+        result = seed_demo()
         counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
         if result.created:
             elapsed = time.monotonic() - started
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                f"The demo project {demo.PROJECT_CODE} already exists ({counts}): nothing changed."
+                f"The demo project {PROJECT_CODE} already exists ({counts}): nothing changed."
             )
-        self.stdout.write(f"\nDemo logins for {demo.PROJECT_NAME} ({demo.PROJECT_CODE}):\n")
-        self.stdout.write(demo.logins_table())
+        self.stdout.write(f"\nDemo logins for {PROJECT_NAME} ({PROJECT_CODE}):\n")
+        self.stdout.write(logins_table())

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from customers.pipeline import stage_move
+from demo.office import Office, Step
+from demo.staff import CLERKS, FINANCE, MANAGER
 from handover.certificates import certificate_issue
 from orders.contracts import ContractInput, contract_cancel, contract_create
 from orders.models import PaymentKind
@@ -21,8 +23,6 @@ from orders.requirements import (
 )
 from orders.services import SubscriptionInput, subscription_cancel, subscription_create
 from orders.terms import Instalment
-from projects.demo.office import Office, Step
-from projects.demo.staff import CLERKS, FINANCE, MANAGER
 
 LIABILITY_TERMS = (
     "买受人逾期付款超过30日的，出卖人有权解除合同，买受人按累计逾期应付款的3%支付违约金；"

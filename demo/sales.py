@@ -18,11 +18,10 @@ from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from customers.models import Stage
-from orders.models import PaymentKind, PaymentMethod
-from projects.demo.casting import Casting
-from projects.demo.clock import Calendar
-from projects.demo.conflicts import plan_ruling
-from projects.demo.deals import (
+from demo.casting import Casting
+from demo.clock import Calendar
+from demo.conflicts import plan_ruling
+from demo.deals import (
     CancelContractStep,
     CancelSubscriptionStep,
     CertificateStep,
@@ -33,11 +32,12 @@ from projects.demo.deals import (
     StageStep,
     SubscribeStep,
 )
-from projects.demo.history import RegisterStep, Track
-from projects.demo.inventory import UnitStep
-from projects.demo.office import Step
-from projects.demo.people import birth_date, id_number
-from projects.demo.staff import CONSULTANTS, NAMES
+from demo.history import RegisterStep, Track
+from demo.inventory import UnitStep
+from demo.office import Step
+from demo.people import birth_date, id_number
+from demo.staff import CONSULTANTS, NAMES
+from orders.models import PaymentKind, PaymentMethod
 
 FULL, MORTGAGE, INSTALMENT = PaymentMethod.FULL, PaymentMethod.MORTGAGE, PaymentMethod.INSTALMENT
 # Offices reward cash: 97 % for a full payment, 98 % in instalments, 99 % with a mortgage.

@@ -15,13 +15,13 @@ from attribution.services import (
     pending_claim_submit,
 )
 from customers.models import Stage
-from projects.demo.casting import Casting
-from projects.demo.clock import Calendar
-from projects.demo.deals import StageStep
-from projects.demo.history import History, RegisterStep, Track
-from projects.demo.office import Office, Step
-from projects.demo.people import People, Person
-from projects.demo.staff import CLERKS, CONSULTANTS, MANAGER, NAMES
+from demo.casting import Casting
+from demo.clock import Calendar
+from demo.deals import StageStep
+from demo.history import History, RegisterStep, Track
+from demo.office import Office, Step
+from demo.people import People, Person
+from demo.staff import CLERKS, CONSULTANTS, MANAGER, NAMES
 
 DESK = CLERKS[1]  # the clerk at the front desk today
 LOST_COUNT = 8

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from projects.demo.clock import Calendar
-from projects.demo.history import History, Track
+from demo.clock import Calendar
+from demo.history import History, Track
 
 
 class Casting:

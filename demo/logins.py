@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from projects.demo.staff import ADMIN, PASSWORD, STAFF, TITLES, Login
+from demo.staff import ADMIN, PASSWORD, STAFF, TITLES, Login
 
 
 def logins() -> list[Login]:
