@@ -35,9 +35,9 @@ from disputes.models import Dispute
 from handover.models import KeyHandover, PayoffCertificate
 from orders.models import Contract, Payment, Subscription, Unit
 from orders.overdue import payments_overdue_notify
-from orders.report_jobs import daily_summaries_send
 from projects.models import Project
 from projects.services import project_create, staff_create
+from reports.jobs import daily_summaries_send
 
 User = get_user_model()
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "orders",
     "handover",
     "aftersales",
+    "reports",
     "demo",
 ]
 
@@ -186,7 +187,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Payments (§8): overdue instalments told once per item and due date, escalated once.
     "remind-overdue-payments": {"task": "orders.remind_overdue_payments", "schedule": 3600.0},
     # Managers' daily summary (§10), once per project and local day after the office closes.
-    "send-daily-summaries": {"task": "orders.send_daily_summaries", "schedule": 900.0},
+    "send-daily-summaries": {"task": "reports.send_daily_summaries", "schedule": 900.0},
     "send-notification-emails": {"task": "projects.send_notification_emails", "schedule": 120.0},
 }
 

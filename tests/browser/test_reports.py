@@ -21,7 +21,7 @@ from customers.pipeline import stage_move
 from disputes.models import Violation
 from tests.factories import CustomerFactory
 from tests.orders.conftest import make_unit, register, subscribe
-from tests.orders.report_data import pay, sign, visit
+from tests.reports.report_data import pay, sign, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,12 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from attribution.models import HouseholdState, Reception, RosterEntry
 from customers.models import Stage
 from disputes.models import Dispute, DisputeState, Violation
-from orders.dashboard import dashboard
-from orders.report_jobs import daily_summaries_send
 from projects.models import Notification
 from projects.notifications import render
+from reports.dashboard import dashboard
+from reports.jobs import daily_summaries_send
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
-from tests.orders.report_data import at, deal, grow, move, pay, sign, void
+from tests.reports.report_data import at, deal, grow, move, pay, sign, void
 
 pytestmark = pytest.mark.django_db
 NOW = at(3, 2, 15)

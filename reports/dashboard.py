@@ -16,7 +16,8 @@ from attribution.rotation import LATE, UNREGISTERED, FairnessReport, ReceptionLi
 from attribution.selectors import _with_customer
 from disputes.models import OPEN_STATES, Dispute
 from disputes.selectors import MonthViolations, violations_of_month
-from orders.reports import (
+from projects.models import Project
+from reports.engine import (
     DailyReport,
     FunnelReport,
     MonthSales,
@@ -27,7 +28,6 @@ from orders.reports import (
     sales_report,
     today_of,
 )
-from projects.models import Project
 
 LIST_SIZE = 10  # the longest list a tile shows; the count says how many there are
 

@@ -1,4 +1,4 @@
-"""Chart specifications for static/js/charts.js, built from the reports (orders/reports.py).
+"""Chart specifications for static/js/charts.js, built from the reports (reports/engine.py).
 
 A spec is plain JSON, passed to the page with ``json_script``: labels, datasets and a few
 switches (stacked, horizontal, money). Money travels as strings with two decimals ("1200000.00")
@@ -14,7 +14,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from customers.models import Stage
-from orders.reports import (
+from projects.access import display_name
+from reports.engine import (
     DailyReport,
     FunnelReport,
     OverdueReport,
@@ -23,7 +24,6 @@ from orders.reports import (
     Tally,
     VisitCallSheet,
 )
-from projects.access import display_name
 
 # The pipeline's colours: grey waiting, blue interested, amber talking, green done, red lost.
 STAGE_COLOURS = {

@@ -1,5 +1,5 @@
 """The office's reports: every figure equals a count made by hand from the known office of
-tests/orders/report_data.py; each page runs the same number of queries for a small and a large
+tests/reports/report_data.py; each page runs the same number of queries for a small and a large
 office; who may read and export what; the JSON API and the XLSX exports."""
 
 import re
@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from orders.balances import item_balances
-from orders.reports import (
+from projects.models import ExportLog
+from reports.engine import (
     Period,
     daily_report,
     day_period,
@@ -26,10 +27,9 @@ from orders.reports import (
     source_report,
     visit_call_sheet,
 )
-from projects.models import ExportLog
 from salesoffice.errors import DomainError
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
-from tests.orders.report_data import (
+from tests.reports.report_data import (
     at,
     build_march,
     deal,

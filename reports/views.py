@@ -1,7 +1,7 @@
 """Pages of the office's reports and the manager's dashboard: each computes its report
-(orders/reports.py), its charts (orders/report_charts.py) and renders; exports go through
+(reports/engine.py), its charts (reports/charts.py) and renders; exports go through
 projects.exports.xlsx_response (managers only, logged). Who reads which report is
-orders.reports.REPORT_ROLES."""
+reports.engine.REPORT_ROLES."""
 
 from __future__ import annotations
 
@@ -15,22 +15,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from orders import report_charts as charts
-from orders import report_exports as exports
-from orders import reports
-from orders.dashboard import dashboard as dashboard_of
-from orders.report_registry import RECIPES, Recipe
-from orders.reports import Period
 from projects.exports import export_allowed, xlsx_response
 from projects.models import Project
 from projects.pages import page_project, render_local
 from projects.roles import Role
+from reports import charts, engine, exports
+from reports.dashboard import dashboard as dashboard_of
+from reports.engine import Period
+from reports.registry import RECIPES, Recipe
 from salesoffice.errors import DomainError
 
 
 @dataclass(frozen=True)
 class ReportPage:
-    """One report: its name (orders.reports), title, template and filter kind."""
+    """One report: its name (reports.engine), title, template and filter kind."""
 
     name: str
     title: str
@@ -41,14 +39,14 @@ class ReportPage:
 
 PAGES = (
     ReportPage(
-        reports.SHEET,
+        engine.SHEET,
         gettext_lazy("Visits and calls"),
         gettext_lazy("The day's registrations by time, kind, consultant and source (来人来电表)."),
         "report-visits-calls",
         "day",
     ),
     ReportPage(
-        reports.DAILY,
+        engine.DAILY,
         gettext_lazy("Consultants' daily report"),
         gettext_lazy(
             "Per consultant and day: visits, calls, new customers, follow-ups, deals (业务日报表)."
@@ -57,28 +55,28 @@ PAGES = (
         "day-or-month",
     ),
     ReportPage(
-        reports.SOURCES,
+        engine.SOURCES,
         gettext_lazy("Visits by source"),
         gettext_lazy("Visits, calls and new customers per source (信息来源) over a period."),
         "report-sources",
         "month",
     ),
     ReportPage(
-        reports.FUNNEL,
+        engine.FUNNEL,
         gettext_lazy("Funnel"),
         gettext_lazy("Customers per stage now, and the period's moves between stages."),
         "report-funnel",
         "month",
     ),
     ReportPage(
-        reports.SALES,
+        engine.SALES,
         gettext_lazy("Sales and collections"),
         gettext_lazy("Subscriptions, contracts and collections by month."),
         "report-sales",
         "months",
     ),
     ReportPage(
-        reports.OVERDUE,
+        engine.OVERDUE,
         gettext_lazy("Overdue payments"),
         gettext_lazy("Instalments past due and not yet paid, by age."),
         "report-overdue",
@@ -93,7 +91,7 @@ PAGE_BY_NAME = {page.name: page for page in PAGES}
 
 def report_project(request, code: str, name: str) -> Project:
     """404 outside the user's projects, 403 for a role that does not read this report."""
-    return page_project(request, code, reports.REPORT_ROLES[name])
+    return page_project(request, code, engine.REPORT_ROLES[name])
 
 
 def export_project(request, code: str) -> Project:
@@ -118,7 +116,7 @@ def render_report(request, project: Project, name: str, period: Period, report, 
         "query": urlencode(period.params()),
         "neighbours": [urlencode(p.params()) if p else "" for p in period.neighbours()],
         "charts": chart_specs,
-        "tabs": [p for p in PAGES if reports.may_read(request.user, p.name)],
+        "tabs": [p for p in PAGES if engine.may_read(request.user, p.name)],
         "may_export": export_allowed(request.user),
     }
     return render_local(request, project, f"reports/{name.replace('-', '_')}.html", context)
@@ -144,7 +142,7 @@ def export(request, project: Project, name: str, period: Period, table: exports.
 
 def _built(request, project: Project, name: str, now: datetime):
     recipe = RECIPES[name]
-    period = chosen_period(request, recipe, reports.today_of(project, now))
+    period = chosen_period(request, recipe, engine.today_of(project, now))
     return recipe, period, recipe.build(project, period)
 
 
@@ -175,8 +173,8 @@ def report_export(name: str):
 @login_required
 @require_GET
 def report_index(request, code):
-    project = page_project(request, code, reports.ANY_REPORT_ROLES)
-    tabs = [p for p in PAGES if reports.may_read(request.user, p.name)]
+    project = page_project(request, code, engine.ANY_REPORT_ROLES)
+    tabs = [p for p in PAGES if engine.may_read(request.user, p.name)]
     return render_local(request, project, "reports/index.html", {"tabs": tabs})
 
 
@@ -188,7 +186,7 @@ def dashboard(request, code):
     context = {
         "board": board,
         "charts": charts.dashboard_charts(board),
-        "tabs": [p for p in PAGES if reports.may_read(request.user, p.name)],
+        "tabs": [p for p in PAGES if engine.may_read(request.user, p.name)],
         "month_query": urlencode({"month": board.month.strftime("%Y-%m")}),
     }
     return render_local(request, project, "reports/dashboard.html", context)

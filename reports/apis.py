@@ -8,9 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders import reports
-from orders.report_registry import RECIPES
 from projects.access import SITE_STAFF, member_project_by_code
+from reports import engine
+from reports.registry import RECIPES
 from salesoffice.errors import NotFound, NotPermitted
 
 
@@ -42,8 +42,8 @@ class ReportApi(APIView):
         if recipe is None:
             raise NotFound(_("No such report."), code="unknown_report")
         project = member_project_by_code(request.user, request.query_params.get("project", ""))
-        if not reports.may_read(request.user, name):
+        if not engine.may_read(request.user, name):
             raise NotPermitted()
-        today = reports.today_of(project, timezone.now())
+        today = engine.today_of(project, timezone.now())
         report = recipe.build(project, recipe.period(request.query_params, today))
         return Response({"report": name, "project": project.code, **recipe.json(report)})

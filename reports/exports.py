@@ -1,6 +1,6 @@
 """The reports as data: JSON for the API (money as strings with two decimals) and XLSX tables
 (money as numbers shown with two decimals). One function per report and format, reading what
-orders/reports.py computed; nothing here queries the database."""
+reports/engine.py computed; nothing here queries the database."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from orders.report_charts import money_text
-from orders.reports import (
+from projects.access import display_name, person
+from reports.charts import money_text
+from reports.engine import (
     ACTIVITIES,
     Activity,
     DailyReport,
@@ -22,7 +23,6 @@ from orders.reports import (
     Tally,
     VisitCallSheet,
 )
-from projects.access import display_name, person
 from salesoffice.api import iso
 
 MONEY_FORMAT = "#,##0.00"
