@@ -4,17 +4,12 @@ as ``{"username", "name"}``, money as a decimal string ("1200.00")."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from aftersales import flow
 from aftersales.models import Action, Ticket, TicketEvent, TicketState, Visit
 from aftersales.selectors import TicketView
 from projects.access import person
-from salesoffice.api import iso
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+from salesoffice.api import iso, money
 
 
 def row_summary(ticket: Ticket) -> flow.Summary:

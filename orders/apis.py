@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -17,7 +16,6 @@ from customers.models import Customer
 from orders import selectors, services
 from orders.commission_rules import Share
 from orders.models import Unit, UnitStatus
-from orders.selectors import PartyStatement, Statement
 from projects.access import (
     has_role,
     member_project_by_code,
@@ -26,14 +24,10 @@ from projects.access import (
     projects_of,
     staff_in_project,
 )
-from salesoffice.api import LocalDateTimeField, in_zone, iso
+from salesoffice.api import LocalDateTimeField, in_zone, iso, money
 from salesoffice.errors import DomainError, NotPermitted
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def unit_payload(unit: Unit) -> dict:
@@ -208,66 +202,3 @@ class SubscriptionCancelApi(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
-
-
-def party_payload(party: PartyStatement, tz) -> dict:
-    return {
-        "consultant": party.username,
-        "channel": party.channel or None,
-        "name": party.name,
-        "deals": party.deals,
-        "total": money(party.total),
-        "lines": [
-            {
-                "subscription": line.subscription.pk,
-                "occurred_at": iso(line.subscription.occurred_at, tz),
-                "unit": str(line.subscription.unit),
-                "customer": {
-                    "id": line.subscription.customer_id,
-                    "name": line.subscription.customer.name,
-                },
-                "closer": line.subscription.consultant.username,
-                "price": money(line.subscription.price),
-                "percent": money(line.percent),
-                "role": line.role,
-                "amount": money(line.amount),
-                "cancelled": line.cancelled,
-                "provisional": line.provisional,
-            }
-            for line in party.lines
-        ],
-    }
-
-
-def statement_payload(statement: Statement) -> dict:
-    tz = statement.project.tzinfo
-    return {
-        "project": statement.project.code,
-        "month": statement.month.strftime("%Y-%m"),
-        "parties": [party_payload(p, tz) for p in statement.parties],
-        "total": money(statement.total),
-    }
-
-
-class CommissionStatementApi(APIView):
-    """Commission statements of a month: a manager reads everyone's, a consultant their own."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("project", str, required=True),
-            OpenApiParameter("month", str, required=False, description="YYYY-MM, local"),
-        ],
-        responses={200: dict},
-    )
-    def get(self, request):
-        project = project_for(request.user, request.query_params.get("project", ""))
-        if not selectors.may_read_statements(request.user):
-            raise NotPermitted()
-        month = request.query_params.get("month")
-        first = (
-            selectors.parse_month(month)
-            if month
-            else timezone.localdate(timezone=project.tzinfo).replace(day=1)
-        )
-        statement = selectors.statement_for(project=project, month=first, viewer=request.user)
-        return Response(statement_payload(statement))

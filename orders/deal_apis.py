@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orders import contracts, deposits, documents, finance, payments, requirements, selectors
-from orders.apis import MONEY, money, unit_payload
+from orders.apis import MONEY, unit_payload
 from orders.finance import ContractView
 from orders.models import (
     Contract,
@@ -39,7 +39,7 @@ from projects.access import (
     require_role,
     staff_in_project,
 )
-from salesoffice.api import LocalDateTimeField, in_zone, iso
+from salesoffice.api import LocalDateTimeField, in_zone, iso, money
 from salesoffice.errors import DomainError, NotFound
 from salesoffice.fields import mask_id_number
 

@@ -4,8 +4,6 @@ from orders import deal_views, views
 
 urlpatterns = [
     path("p/<slug:code>/units/", views.units, name="units"),
-    path("p/<slug:code>/commission/", views.commission, name="commission"),
-    path("p/<slug:code>/commission/export/", views.commission_export, name="commission-export"),
     path("p/<slug:code>/finance/", deal_views.finance_desk, name="finance"),
     path("subscriptions/<int:pk>/deposit/", deal_views.deposit_settle, name="deposit-settle"),
     path(

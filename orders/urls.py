@@ -10,7 +10,6 @@ urlpatterns = [
         apis.SubscriptionCancelApi.as_view(),
         name="api-subscription-cancel",
     ),
-    path("commission/", apis.CommissionStatementApi.as_view(), name="api-commission"),
     path(
         "customers/<int:pk>/requirements/",
         deal_apis.CustomerRequirementsApi.as_view(),

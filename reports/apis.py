@@ -8,10 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from projects.access import SITE_STAFF, member_project_by_code
-from reports import engine
+from projects.access import SITE_STAFF, member_project_by_code, project_for
+from reports import engine, statements
 from reports.registry import RECIPES
+from salesoffice.api import iso, money
 from salesoffice.errors import NotFound, NotPermitted
+from salesoffice.periods import parse_month
 
 
 class ReportApi(APIView):
@@ -47,3 +49,66 @@ class ReportApi(APIView):
         today = engine.today_of(project, timezone.now())
         report = recipe.build(project, recipe.period(request.query_params, today))
         return Response({"report": name, "project": project.code, **recipe.json(report)})
+
+
+def party_payload(party: statements.PartyStatement, tz) -> dict:
+    return {
+        "consultant": party.username,
+        "channel": party.channel or None,
+        "name": party.name,
+        "deals": party.deals,
+        "total": money(party.total),
+        "lines": [
+            {
+                "subscription": line.subscription.pk,
+                "occurred_at": iso(line.subscription.occurred_at, tz),
+                "unit": str(line.subscription.unit),
+                "customer": {
+                    "id": line.subscription.customer_id,
+                    "name": line.subscription.customer.name,
+                },
+                "closer": line.subscription.consultant.username,
+                "price": money(line.subscription.price),
+                "percent": money(line.percent),
+                "role": line.role,
+                "amount": money(line.amount),
+                "cancelled": line.cancelled,
+                "provisional": line.provisional,
+            }
+            for line in party.lines
+        ],
+    }
+
+
+def statement_payload(statement: statements.Statement) -> dict:
+    tz = statement.project.tzinfo
+    return {
+        "project": statement.project.code,
+        "month": statement.month.strftime("%Y-%m"),
+        "parties": [party_payload(p, tz) for p in statement.parties],
+        "total": money(statement.total),
+    }
+
+
+class CommissionStatementApi(APIView):
+    """Commission statements of a month: a manager reads everyone's, a consultant their own."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", str, required=True),
+            OpenApiParameter("month", str, required=False, description="YYYY-MM, local"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        project = project_for(request.user, request.query_params.get("project", ""))
+        if not statements.may_read_statements(request.user):
+            raise NotPermitted()
+        month = request.query_params.get("month")
+        first = (
+            parse_month(month)
+            if month
+            else timezone.localdate(timezone=project.tzinfo).replace(day=1)
+        )
+        statement = statements.statement_for(project=project, month=first, viewer=request.user)
+        return Response(statement_payload(statement))

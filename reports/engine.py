@@ -61,11 +61,11 @@ from orders.models import (
     ScheduleItem,
     Subscription,
 )
-from orders.selectors import next_month, parse_month, previous_month
 from projects.access import display_name, has_role
 from projects.models import Project
 from projects.roles import Role
 from salesoffice.errors import DomainError
+from salesoffice.periods import next_month, parse_month, previous_month
 
 User = get_user_model()
 ZERO = Decimal("0.00")

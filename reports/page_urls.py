@@ -1,4 +1,5 @@
-"""Pages of the reports and the manager's dashboard, with their XLSX exports."""
+"""Pages of the reports, the commission statements and the manager's dashboard, with their XLSX
+exports."""
 
 from django.urls import path
 
@@ -8,6 +9,8 @@ from reports.views import PAGES
 urlpatterns = [
     path("p/<slug:code>/dashboard/", views.dashboard, name="dashboard"),
     path("p/<slug:code>/reports/", views.report_index, name="reports"),
+    path("p/<slug:code>/commission/", views.commission, name="commission"),
+    path("p/<slug:code>/commission/export/", views.commission_export, name="commission-export"),
     *(
         path(f"p/<slug:code>/reports/{p.name}/", views.report_page(p.name), name=p.url_name)
         for p in PAGES

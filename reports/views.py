@@ -12,18 +12,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from projects.access import has_role
 from projects.exports import export_allowed, xlsx_response
 from projects.models import Project
 from projects.pages import page_project, render_local
 from projects.roles import Role
-from reports import charts, engine, exports
+from reports import charts, engine, exports, statements
 from reports.dashboard import dashboard as dashboard_of
 from reports.engine import Period
 from reports.registry import RECIPES, Recipe
 from salesoffice.errors import DomainError
+from salesoffice.periods import next_month, parse_month, previous_month
 
 
 @dataclass(frozen=True)
@@ -190,3 +193,90 @@ def dashboard(request, code):
         "month_query": urlencode({"month": board.month.strftime("%Y-%m")}),
     }
     return render_local(request, project, "reports/dashboard.html", context)
+
+
+# -- commission statements ---------------------------------------------------------------------
+
+
+def chosen_month(request, project: Project) -> date:
+    """The month asked for (YYYY-MM), else the project's current local month."""
+    today = timezone.localdate(timezone=project.tzinfo)
+    text = request.GET.get("month", "")
+    if not text:
+        return today.replace(day=1)
+    try:
+        return parse_month(text)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return today.replace(day=1)
+
+
+@login_required
+@require_GET
+def commission(request, code):
+    project = page_project(request, code, statements.STATEMENT_ROLES)
+    month = chosen_month(request, project)
+    statement = statements.statement_for(project=project, month=month, viewer=request.user)
+    return render_local(
+        request,
+        project,
+        "reports/commission.html",
+        {
+            "statement": statement,
+            "month": month,
+            "month_value": month.strftime("%Y-%m"),
+            "previous": previous_month(month).strftime("%Y-%m"),
+            "next": next_month(month).strftime("%Y-%m"),
+            "manager": has_role(request.user, Role.MANAGER),
+        },
+    )
+
+
+def statement_rows(statement: statements.Statement) -> list[list]:
+    """One row per party and deal, then the party's total; cancelled deals say so."""
+    tz = statement.project.tzinfo
+    rows: list[list] = []
+    for party in statement.parties:
+        for line in party.lines:
+            deal = line.subscription
+            rows.append(
+                [
+                    party.name,
+                    deal.occurred_at.astimezone(tz).date().isoformat(),
+                    str(deal.unit),
+                    deal.customer.name,
+                    deal.price,
+                    line.percent,
+                    line.amount,
+                    _("Cancelled") if line.cancelled else "",
+                ]
+            )
+        rows.append([party.name, "", "", _("Total"), None, None, party.total, ""])
+    return rows
+
+
+@login_required
+@require_GET
+def commission_export(request, code):
+    project = page_project(request, code, (Role.MANAGER,))
+    month = chosen_month(request, project)
+    statement = statements.statement_for(project=project, month=month, viewer=request.user)
+    label = month.strftime("%Y-%m")
+    return xlsx_response(
+        project=project,
+        user=request.user,
+        what="commission",
+        filename=f"commission-{project.code}-{label}.xlsx",
+        headers=[
+            _("Consultant"),
+            _("Date"),
+            _("Unit"),
+            _("Customer"),
+            _("Price"),
+            _("Share %"),
+            _("Amount"),
+            _("Status"),
+        ],
+        rows=statement_rows(statement),
+        params={"month": label},
+    )

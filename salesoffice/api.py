@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -26,6 +27,11 @@ class LocalDateTimeField(serializers.Field):
 
     def to_representation(self, value):
         return value.isoformat()
+
+
+def money(value: Decimal | None) -> str | None:
+    """Money as the API writes it: a string with two decimals (never a float)."""
+    return None if value is None else f"{value:.2f}"
 
 
 def in_zone(value: datetime | None, tz: ZoneInfo) -> datetime | None:

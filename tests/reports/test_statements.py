@@ -13,10 +13,11 @@ from openpyxl import load_workbook
 
 from orders.commission import commission_set
 from orders.commission_rules import Share
-from orders.selectors import commission_statement, month_bounds, parse_month
+from reports.statements import commission_statement
 from orders.services import subscription_cancel
 from projects.models import ExportLog
 from salesoffice.errors import DomainError
+from salesoffice.periods import month_bounds, parse_month
 from tests.orders.conftest import DAY1, SH, make_unit, register, subscribe
 
 pytestmark = pytest.mark.django_db
