@@ -5,12 +5,19 @@ import os
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from tests.factories import ProjectFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django must not refuse DB access.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Properties are about answers, not speed: on a busy 2-core machine (CI) a slow example is not a
+# failure. Timing is measured in `make bench`, never asserted here.
+hypothesis_settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
