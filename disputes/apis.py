@@ -15,11 +15,11 @@ from attribution.apis import household_for
 from attribution.explain import verdict_json
 from attribution.selectors import household_verdict
 from attribution.services import ensure_manager
+from commission.rules import Share
 from disputes import selectors, services
 from disputes.models import Dispute, DisputeState
 from disputes.presenters import dispute_payload, month_payload, step_payload
 from disputes.rulings import RulingTemplate
-from orders.commission import Share
 from projects.access import is_member, project_by_code, staff_in_project
 from salesoffice.errors import DomainError, NotFound
 

@@ -24,10 +24,18 @@ from django.utils.translation import gettext_lazy
 
 from attribution.engine import policy_at
 from attribution.explain import verdict_json
+from attribution.facts import DealFact
 from attribution.models import Assignment, AssignmentRule
-from attribution.selectors import household_verdict, policy_facts, policy_in_force
+from attribution.selectors import (
+    household_ledger,
+    household_verdict,
+    policy_facts,
+    policy_in_force,
+)
 from attribution.services import anchor_customer, ensure_manager, household_states_refresh
 from attribution.windows import window_end
+from commission.rules import Share
+from commission.services import commission_set, validate_shares
 from customers.models import Household
 from disputes.models import (
     OPEN_STATES,  # noqa: F401  (read from here by orders.selectors)
@@ -42,7 +50,6 @@ from disputes.models import (
     ViolationWithdrawal,
 )
 from disputes.rulings import Ruling, TemplateNotApplicable, ruling_from_template
-from orders.commission import Share, validate_shares
 from projects.access import display_name, has_role, is_member
 from projects.models import Project
 from projects.notifications import managers_of, notify
@@ -60,14 +67,15 @@ CENTS = Decimal("0.01")
 
 
 def first_subscription_at(household: Household) -> datetime | None:
-    from orders.models import Subscription
+    """When the household first subscribed (cancelled or not), read from its ledger."""
+    deals = household_ledger(household).deals
+    return min((d.attributed_at for d in deals), default=None)
 
-    return (
-        Subscription.objects.filter(customer__household=household)
-        .order_by("attributed_at")
-        .values_list("attributed_at", flat=True)
-        .first()
-    )
+
+def live_deal_of(household: Household) -> DealFact | None:
+    """The household's live subscription (the first not cancelled), from its ledger."""
+    live = [d for d in household_ledger(household).deals if d.cancelled_at is None]
+    return min(live, key=lambda d: (d.attributed_at, d.entered_at, d.id), default=None)
 
 
 def ensure_not_too_late(household: Household, now: datetime) -> None:
@@ -526,11 +534,8 @@ def _apply(
 
 def _commission(household: Household, ruling: RulingInput, step: DisputeStep, acting_user) -> None:
     """A deal's shares follow the ruling; without a live deal the step keeps them for the record."""
-    from orders.commission import commission_set
-    from orders.services import subscription_of_household
-
-    subscription = subscription_of_household(household)
-    if subscription is None:
+    deal = live_deal_of(household)
+    if deal is None:
         return
     if not ruling.shares:
         raise DomainError(
@@ -539,7 +544,7 @@ def _commission(household: Household, ruling: RulingInput, step: DisputeStep, ac
             fields={"owner": [_("Required.")]},
         )
     commission_set(
-        subscription=subscription,
+        subscription_id=deal.id,
         shares=ruling.shares,
         source="ruling",
         step=step,

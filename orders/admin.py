@@ -8,8 +8,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from customers.admin_ledger import LedgerAdmin, LedgerInlineMixin
 from orders.models import (
-    CommissionShare,
-    CommissionSplit,
     Contract,
     ContractCancellation,
     DepositSettlement,
@@ -129,20 +127,6 @@ class UnitHoldAdmin(LedgerAdmin):
 
     list_display = ("unit", "subscription", "held_since")
     list_select_related = ("unit", "subscription")
-
-
-class ShareInline(LedgerInlineMixin, admin.TabularInline):
-    model = CommissionShare
-    fields = ("consultant", "channel", "role", "percent")
-    readonly_fields = fields
-
-
-@admin.register(CommissionSplit)
-class CommissionSplitAdmin(LedgerAdmin):
-    list_display = ("subscription", "source", "step", "entered_by", "entered_at")
-    list_filter = ("source",)
-    list_select_related = ("subscription__unit", "subscription__customer", "entered_by")
-    inlines = [ShareInline]
 
 
 # -- contracts and money: read-only ledgers (a change is a new event: a payment, a refund,

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from attribution.explain import verdict_json
+from commission.rules import Share
 from customers.models import Customer
 from orders import selectors, services
-from orders.commission_rules import Share
 from orders.models import Unit, UnitStatus
 from projects.access import (
     has_role,

@@ -22,22 +22,16 @@ from attribution.policy import Policy
 from attribution.selectors import household_verdict, policy_in_force
 from attribution.services import ensure_acts_for, ensure_manager, household_states_refresh
 from channels.selectors import channel_share
+from commission.models import CommissionSource
+from commission.rules import OWNER, DealFacts, Share, deal_shares
+from commission.services import commission_set
 from customers.models import Customer, Household, Stage
 from customers.pipeline import stage_move
 from customers.validity import attribution_time
 from disputes.models import Dispute, DisputeKind
 from disputes.services import dispute_open
-from orders.commission import commission_set
-from orders.commission_rules import OWNER, DealFacts, Share, deal_shares
 from orders.grid import floor_from_room
-from orders.models import (
-    CommissionSource,
-    Subscription,
-    SubscriptionCancellation,
-    Unit,
-    UnitHold,
-    UnitStatus,
-)
+from orders.models import Subscription, SubscriptionCancellation, Unit, UnitHold, UnitStatus
 from projects.access import display_name, has_role
 from projects.models import Project
 from projects.notifications import notify
@@ -319,7 +313,7 @@ def subscription_create(*, data: SubscriptionInput, acting_user) -> Subscription
         collision = deal_collides(verdict, subscription)
         shares = rules_shares(subscription, verdict, policy, collision=collision)
         commission_set(
-            subscription=subscription,
+            subscription_id=subscription.pk,
             shares=shares,
             source=CommissionSource.RULES,
             acting_user=acting_user,
@@ -413,18 +407,4 @@ def _tell_cancelled(subscription: Subscription, verdict: Verdict, cancellation) 
         },
         project=subscription.project,
         url=f"/customers/{subscription.customer_id}/",
-    )
-
-
-# -- reads other apps need ----------------------------------------------------------------------
-
-
-def subscription_of_household(household: Household) -> Subscription | None:
-    """The household's live subscription (the first not cancelled), or None. A ruling on a
-    deal dispute records its shares on it with ``commission_set(source="ruling", step=...)``."""
-    return (
-        Subscription.objects.filter(customer__household=household, cancellation__isnull=True)
-        .select_related("project", "unit", "customer", "consultant")
-        .order_by("attributed_at", "entered_at", "id")
-        .first()
     )

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
+from commission.models import CommissionShare, CommissionSplit
+from commission.rules import HUNDRED, cents
 from disputes.models import Dispute
 from disputes.services import OPEN_STATES
-from orders.commission_rules import HUNDRED, cents
-from orders.models import CommissionShare, CommissionSplit, Subscription
+from orders.models import Subscription
 from projects.access import display_name, has_role
 from projects.models import Project
 from projects.roles import Role

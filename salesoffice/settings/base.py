@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "projects",
     "customers",
     "attribution",
+    "commission",
     "channels",
     "disputes",
     "orders",

@@ -23,6 +23,7 @@ from aftersales.models import Category, Ticket
 from attribution.models import HouseholdState, PolicyVersion, RosterEntry
 from channels.models import ChannelReport
 from channels.selectors import with_status
+from commission.models import CommissionSplit
 from customers.models import Customer, FollowUp, Household, HouseholdLink, Registration
 from customers.phones import CN_MOBILE, normalise_phone
 from demo.logins import logins, logins_table, width
@@ -31,7 +32,7 @@ from demo.staff import PASSWORD
 from disputes.models import Dispute
 from handover.models import KeyHandover, PayoffCertificate
 from handover.selectors import with_payoff_state
-from orders.models import CommissionSplit, Contract, Payment, Subscription, Unit, UnitStatus
+from orders.models import Contract, Payment, Subscription, Unit, UnitStatus
 from projects.access import role_of
 from projects.models import Membership, Project
 

@@ -8,6 +8,8 @@ import pytest
 
 from attribution.models import Assignment
 from attribution.selectors import household_verdict
+from commission.rules import Share
+from commission.selectors import current_shares
 from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
 from disputes.selectors import violations_of_month
 from disputes.services import (
@@ -19,7 +21,6 @@ from disputes.services import (
     dispute_rule,
     ruling_input_from_template,
 )
-from orders.commission import Share, current_shares
 from projects.models import Notification
 from salesoffice.errors import Conflict, DomainError, NotPermitted
 from tests.disputes.conftest import DAY1, register, subscribe

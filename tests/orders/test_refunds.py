@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from commission.models import CommissionSplit
 from customers.models import Customer
 from orders.models import (
-    CommissionSplit,
     Contract,
     ContractCancellation,
     Payment,

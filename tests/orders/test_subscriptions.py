@@ -12,11 +12,13 @@ from attribution.models import HouseholdState
 from attribution.selectors import FACT_SOURCES, household_verdict
 from channels.models import ChannelAgreement
 from channels.services import ReportInput, channel_report_create, visit_confirm
+from commission.rules import Share
+from commission.selectors import current_shares
+from commission.services import commission_set
 from disputes.models import Dispute, DisputeKind
-from orders.commission import commission_set, current_shares
-from orders.commission_rules import Share
+from disputes.services import live_deal_of
 from orders.models import Subscription, SubscriptionCancellation, UnitHold, UnitStatus
-from orders.services import subscription_cancel, subscription_of_household
+from orders.services import subscription_cancel
 from projects.models import Membership, Notification
 from salesoffice.errors import Conflict, DomainError, NotPermitted
 from tests.factories import CustomerFactory, ProjectFactory, UserFactory
@@ -288,6 +290,12 @@ class TestCancellation:
         assert refused.value.code == "contract_signed"
 
 
+def subscription_of_household(household):
+    """The household's live subscription, as a ruling finds it (from the ledger)."""
+    deal = live_deal_of(household)
+    return Subscription.objects.get(pk=deal.id) if deal else None
+
+
 class TestSubscriptionOfHousehold:
     def test_the_live_subscription_or_none(self, project, alice, mike, clock):
         customer = register(project, alice)
@@ -304,7 +312,7 @@ class TestSubscriptionOfHousehold:
         subscribe(make_unit(project), customer, bob)  # a collision: alice 100 % provisionally
         subscription = subscription_of_household(customer.household)
         commission_set(
-            subscription=subscription,
+            subscription_id=subscription.pk,
             shares=[Share(Decimal(50), alice), Share(Decimal(50), bob)],
             source="ruling",
             acting_user=mike,

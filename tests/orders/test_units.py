@@ -219,6 +219,9 @@ class TestAdmin:
     def test_the_deal_ledger_is_read_only(self, root, project, alice, clock):
         subscription = subscribe(make_unit(project), register(project, alice), alice).subscription
         assert root.get(f"/admin/orders/subscription/{subscription.pk}/change/").status_code == 200
-        assert root.get("/admin/orders/commissionsplit/").status_code == 200
+        assert root.get("/admin/commission/commissionsplit/").status_code == 200
+        old = root.get("/admin/orders/commissionsplit/?source=rules")
+        assert old.status_code == 301
+        assert old["Location"] == "/admin/commission/commissionsplit/?source=rules"
         assert root.get("/admin/orders/unithold/").status_code == 200
         assert Unit.objects.count() == 1

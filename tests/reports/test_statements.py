@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from orders.commission import commission_set
-from orders.commission_rules import Share
-from reports.statements import commission_statement
+from commission.rules import Share
+from commission.services import commission_set
 from orders.services import subscription_cancel
 from projects.models import ExportLog
+from reports.statements import commission_statement
 from salesoffice.errors import DomainError
 from salesoffice.periods import month_bounds, parse_month
 from tests.orders.conftest import DAY1, SH, make_unit, register, subscribe
@@ -82,7 +82,7 @@ class TestTheStatement:
     def test_a_ruling_changes_the_share_the_statement_uses(self, project, deals, alice, bob, mike):
         _, shared, _ = deals
         commission_set(
-            subscription=shared,
+            subscription_id=shared.pk,
             shares=[Share(Decimal("30"), alice), Share(Decimal("70"), bob)],
             source="ruling",
             acting_user=mike,
@@ -108,7 +108,7 @@ class TestTheStatement:
         unit = make_unit(project, list_price=Decimal("1000000.01"))
         subscription = subscribe(unit, customer, alice, owner_absent=True).subscription
         commission_set(
-            subscription=subscription,
+            subscription_id=subscription.pk,
             shares=[Share(Decimal("33.33"), alice), Share(Decimal("66.67"), bob)],
             source="ruling",
             acting_user=alice,

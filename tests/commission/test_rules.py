@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attribution.policy import DEFAULT_SPLITS
-from orders.commission_rules import DealFacts, Share, deal_shares
+from commission.rules import DealFacts, Share, deal_shares
 
 SPLITS = dict(DEFAULT_SPLITS)
 

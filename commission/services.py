@@ -1,4 +1,4 @@
-"""Commission shares of a deal: always summing to 100 %, never negative (§6)."""
+"""Writes of commission shares: always summing to 100 %, never negative (§6)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.commission_rules import HUNDRED, Share
-from orders.models import CommissionShare, CommissionSplit, Subscription
+from commission.models import CommissionShare, CommissionSplit
+from commission.rules import HUNDRED, Share
 from salesoffice.errors import DomainError
-
-# ``Share`` lives with the pure rules (no ORM there); it is imported from here too.
-__all__ = ["HUNDRED", "Share", "commission_set", "current_shares", "validate_shares"]
 
 
 def validate_shares(shares: list[Share]) -> None:
@@ -33,14 +30,15 @@ def validate_shares(shares: list[Share]) -> None:
 
 def commission_set(
     *,
-    subscription: Subscription,
+    subscription_id: int,
     shares: list[Share],
     source: str,
     acting_user,
     step=None,
     note: str = "",
 ) -> CommissionSplit:
-    """A new version of the deal's shares (the latest one is in force)."""
+    """A new version of the shares of the deal (an ``orders.Subscription``, by id): the latest
+    version is in force."""
     shares = [
         Share(Decimal(s.percent).quantize(Decimal("0.01")), s.consultant, s.channel, s.role)
         for s in shares
@@ -49,7 +47,7 @@ def commission_set(
     with transaction.atomic():
         now = timezone.now()
         split = CommissionSplit.objects.create(
-            subscription=subscription,
+            subscription_id=subscription_id,
             source=source,
             step=step,
             note=note,
@@ -69,10 +67,3 @@ def commission_set(
             for s in shares
         )
     return split
-
-
-def current_shares(subscription: Subscription) -> list[CommissionShare]:
-    split = subscription.commission_splits.order_by("-entered_at", "-id").first()
-    if split is None:
-        return []
-    return list(split.shares.select_related("consultant"))
