@@ -10,7 +10,7 @@ class AftersalesConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.timeline import ticket_timeline_entries
-        from customers.page_presenters import TIMELINE_SOURCES
+        from customers.timeline import TIMELINE_SOURCES
 
         if ticket_timeline_entries not in TIMELINE_SOURCES:
             TIMELINE_SOURCES.append(ticket_timeline_entries)

@@ -28,9 +28,9 @@ from aftersales.models import (
     VisitOutcome,
 )
 from attribution.selectors import household_verdict
+from attribution.visibility import household_in_view
 from attribution.windows import day_bounds, local_day
 from customers.models import Customer
-from customers.selectors import household_in_view
 from projects.access import has_role, is_member
 from projects.models import Project
 from projects.notifications import notify

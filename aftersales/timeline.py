@@ -8,7 +8,7 @@ from datetime import datetime
 from aftersales.models import Ticket
 from aftersales.selectors import customer_tickets
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry
+from customers.timeline import TimelineEntry
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from aftersales import flow, selectors, services
 from aftersales.forms import MoveForm, TicketForm, VisitOutcomeForm, move_panels
 from aftersales.models import Category, TicketState
 from aftersales.presenters import row_summary
-from customers.views import visible_customer
+from attribution.visibility import visible_customer
 from orders.models import Unit
 from projects.access import has_role
 from projects.pages import page_project, render_local

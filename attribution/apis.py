@@ -15,8 +15,7 @@ from attribution import services
 from attribution.explain import verdict_json
 from attribution.models import PendingClaim
 from attribution.selectors import household_verdict
-from customers.models import Customer, Household, Relation
-from customers.services import household_link_create
+from customers.models import Household
 from projects.access import SITE_STAFF, is_member, staff_in_project
 from salesoffice.api import LocalDateTimeField, in_zone
 from salesoffice.errors import NotFound
@@ -123,42 +122,3 @@ class ReassignApi(APIView):
             acting_user=request.user,
         )
         return Response({"reassigned": results, "count": len(results)})
-
-
-class HouseholdLinkApi(APIView):
-    """A3: two customers found to be one family or one buying company."""
-
-    class InputSerializer(serializers.Serializer):
-        customer = serializers.IntegerField()
-        relative = serializers.IntegerField()
-        kind = serializers.ChoiceField(choices=Relation.choices)
-        note = serializers.CharField(allow_blank=True, required=False, default="")
-
-    @extend_schema(request=InputSerializer, responses={201: dict})
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        customers = Customer.objects.select_related("project", "household").in_bulk(
-            [values["customer"], values["relative"]]
-        )
-        customer, relative = customers.get(values["customer"]), customers.get(values["relative"])
-        if not customer or not relative or not is_member(request.user, customer.project):
-            raise NotFound(_("No such customer."))
-        link = household_link_create(
-            customer=customer,
-            relative=relative,
-            kind=values["kind"],
-            note=values["note"],
-            acting_user=request.user,
-        )
-        customer.refresh_from_db()
-        verdict = household_verdict(customer.household)
-        return Response(
-            {
-                "id": link.pk,
-                "household": customer.household_id,
-                "attribution": verdict_json(verdict, customer.project.tzinfo),
-            },
-            status=status.HTTP_201_CREATED,
-        )

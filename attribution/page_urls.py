@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attribution import rotation_views
+from attribution import rotation_views, views
 
 urlpatterns = [
     path("p/<slug:code>/rotation/", rotation_views.rotation_page, name="rotation"),
@@ -16,4 +16,7 @@ urlpatterns = [
         rotation_views.rotation_bar_status,
         name="rotation-bar-status",
     ),
+    path("p/<slug:code>/pool/", views.pool, name="pool"),
+    path("p/<slug:code>/pool/<int:household_id>/take/", views.pool_take, name="pool-take"),
+    path("p/<slug:code>/pool/reassign/", views.pool_reassign, name="pool-reassign"),
 ]

@@ -4,7 +4,6 @@ from attribution import apis, rotation_apis
 
 urlpatterns = [
     path("households/reassign/", apis.ReassignApi.as_view(), name="api-reassign"),
-    path("households/link/", apis.HouseholdLinkApi.as_view(), name="api-household-link"),
     path("households/<int:pk>/attribution/", apis.AttributionApi.as_view(), name="api-attribution"),
     path(
         "households/<int:pk>/claims/",

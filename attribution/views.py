@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,12 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from attribution import services
-from attribution.selectors import claims_of, policy_in_force, pool_of
-from customers.desk_forms import FollowUpForm
-from customers.models import Customer, Household
+from attribution.selectors import pool_of
+from customers.models import Household
 from customers.phones import mask_name, mask_phone
-from customers.services import follow_up_create, receiving_staff
-from projects.access import has_role, is_office_staff
+from projects.access import has_role, is_office_staff, receiving_staff
 from projects.pages import page_project, render_local
 from projects.roles import Role
 from salesoffice.errors import DomainError
@@ -26,63 +22,6 @@ from salesoffice.errors import DomainError
 PAGE_SIZE = 50
 CONSULTANT_ONLY = (Role.CONSULTANT,)
 POOL_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER)
-
-
-@login_required
-@require_GET
-def my_customers(request, code):
-    project = page_project(request, code, CONSULTANT_ONLY)
-    now = timezone.now()
-    claims = claims_of(project=project, consultant=request.user, now=now)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    quota = services.claim_quota(
-        project=project, consultant=request.user, policy=policy_in_force(project, now)
-    )
-    return render_local(
-        request,
-        project,
-        "attribution/my_customers.html",
-        {
-            "page": page,
-            "live": page.paginator.count,
-            "quota": quota,
-            "lapsing_before": now + timedelta(days=1),
-            "form": FollowUpForm(
-                project=project, user=request.user, owner_username=request.user.username
-            ),
-        },
-    )
-
-
-@login_required
-@require_POST
-def my_customer_follow_up(request, code, customer_id):
-    """One click from the list: log a contact and come back to the list, re-sorted."""
-    project = page_project(request, code, CONSULTANT_ONLY)
-    customer = get_object_or_404(
-        Customer.objects.select_related("project", "household"), pk=customer_id, project=project
-    )
-    form = FollowUpForm(
-        request.POST, project=project, user=request.user, owner_username=request.user.username
-    )
-    if form.is_valid():
-        try:
-            follow_up_create(
-                customer=customer,
-                consultant=request.user,
-                occurred_at=timezone.now(),
-                channel=form.cleaned_data["channel"],
-                note=form.cleaned_data["note"].strip(),
-                acting_user=request.user,
-            )
-            messages.success(
-                request, _("Follow-up with %(name)s recorded.") % {"name": customer.name}
-            )
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-    else:
-        messages.error(request, _("Say in one line how the contact went."))
-    return redirect("my-customers", code=project.code)
 
 
 def pool_row(state, full_view: bool) -> dict:

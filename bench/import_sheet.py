@@ -198,7 +198,7 @@ def measure(project, clerk, content: bytes, count: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from customers import imports
+    from desk import imports
 
     started = time.perf_counter()
     rows = imports.parse_sheet(content, "bench.xlsx")

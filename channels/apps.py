@@ -12,7 +12,7 @@ class ChannelsConfig(AppConfig):
         from attribution.selectors import FACT_SOURCES
         from channels.facts import channel_facts
         from channels.timeline import confirmation_timeline_entries
-        from customers.page_presenters import TIMELINE_SOURCES
+        from customers.timeline import TIMELINE_SOURCES
 
         FACT_SOURCES["channels"] = channel_facts
         if confirmation_timeline_entries not in TIMELINE_SOURCES:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.desk_forms import plain_input
 from customers.models import Gender
+from salesoffice.forms import plain_input
 
 GENDERS = [(value, label) for value, label in Gender.choices if value]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from channels.models import VisitConfirmation
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry, timeline_entries
+from customers.timeline import TimelineEntry, timeline_entries
 
 
 def confirmation_timeline_entries(customer: Customer) -> list[TimelineEntry]:

@@ -35,7 +35,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "phone")
     list_select_related = ("project", "household")
     raw_id_fields = ("household",)
-    # The stage moves only through customers.pipeline, which keeps its history; the ID number
+    # The stage moves only through desk.pipeline, which keeps its history; the ID number
     # is shown masked here too (DOMAIN.md §11).
     readonly_fields = ("phone", "project", "origin_household", "stage", "id_number_masked")
     exclude = ("id_number",)

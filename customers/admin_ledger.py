@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from customers.services import tamper_attempt_record
+
 
 class LedgerAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
@@ -15,8 +17,6 @@ class LedgerAdmin(admin.ModelAdmin):
         return False
 
     def _refuse(self, request, object_id, action):
-        from customers.services import tamper_attempt_record
-
         target = self.get_object(request, object_id)
         if target is not None:
             tamper_attempt_record(

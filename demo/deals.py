@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from customers.pipeline import stage_move
 from demo.office import Office, Step
 from demo.staff import CLERKS, FINANCE, MANAGER
+from desk.pipeline import stage_move
 from handover.certificates import certificate_issue
 from orders.contracts import ContractInput, contract_cancel, contract_create
 from orders.models import PaymentKind

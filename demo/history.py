@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from customers.models import Customer
-from customers.services import RegistrationInput, follow_up_create, registration_create
 from demo.office import Office, Step
 from demo.people import People, Person
 from demo.staff import CLERKS, CONSULTANTS
+from desk.services import RegistrationInput, follow_up_create, registration_create
 
 HISTORY_DAYS = 30
 SOURCES = ("自然来访", "朋友介绍", "网络广告", "户外广告", "路过", "老业主推荐", "短信")

@@ -36,7 +36,7 @@ from attribution.services import anchor_customer, ensure_manager, household_stat
 from attribution.windows import window_end
 from commission.rules import Share
 from commission.services import commission_set, validate_shares
-from customers.models import Household
+from customers.models import Household, TamperAttempt
 from disputes.models import (
     OPEN_STATES,  # noqa: F401  (read from here by orders.selectors)
     Dispute,
@@ -625,6 +625,19 @@ def violation_record(
         now=now,
         acting_user=acting_user,
     )
+
+
+def tampering_fine(attempt: TamperAttempt, now: datetime) -> None:
+    """擅自改正客户确认记录: an attempt to rewrite the ledger is a violation of whoever tried."""
+    if attempt.project_id and attempt.entered_by_id:
+        violation_record(
+            project=attempt.project,
+            staff=attempt.entered_by,
+            kind=ViolationKind.TAMPERING,
+            occurred_at=now,
+            source=f"tamper:{attempt.pk}",
+            now=now,
+        )
 
 
 def unregistered_receptions_record(receptions: Sequence, *, now: datetime) -> int:

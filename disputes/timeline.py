@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 
 from attribution.selectors import names_for
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry
+from customers.timeline import TimelineEntry
 from disputes.models import Dispute, DisputeStep, ViolationKind
 from disputes.rulings import TERMS, RulingTemplate
 

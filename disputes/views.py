@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from customers.views import visible_customer
+from attribution.visibility import visible_customer
 from disputes import selectors, services
 from disputes.forms import AppealForm, DisputeOpenForm
 from disputes.models import DisputeEvidence, DisputeState

@@ -9,7 +9,7 @@ class HandoverConfig(AppConfig):
     verbose_name = _("Handover")
 
     def ready(self) -> None:
-        from customers.page_presenters import TIMELINE_SOURCES
+        from customers.timeline import TIMELINE_SOURCES
         from handover import checks  # noqa: F401  (registers the deploy check)
         from handover.timeline import SOURCES
 

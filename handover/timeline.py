@@ -4,7 +4,7 @@ sources, one query each)."""
 from __future__ import annotations
 
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry, timeline_entries
+from customers.timeline import TimelineEntry, timeline_entries
 from handover.models import KeyHandover, PayoffCertificate
 
 

@@ -8,9 +8,12 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from attribution.selectors import FACT_SOURCES
-        from customers.page_presenters import TIMELINE_SOURCES
+        from customers.timeline import TIMELINE_SOURCES
+        from desk.pipeline import LIVE_DEALS
         from orders.facts import deal_facts
+        from orders.selectors import live_subscription_ids
         from orders.timeline import SOURCES
 
         FACT_SOURCES["deals"] = deal_facts
+        LIVE_DEALS["subscriptions"] = live_subscription_ids
         TIMELINE_SOURCES.extend(s for s in SOURCES if s not in TIMELINE_SOURCES)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from attribution.facts import Verdict
 from attribution.services import ensure_manager
 from customers.models import Stage
-from customers.pipeline import stage_move
+from desk.pipeline import stage_move
 from handover.certificates import certificates_revoke_with_contract
 from orders.models import (
     Contract,

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from attribution.facts import Verdict
 from attribution.services import ensure_acts_for, ensure_manager
+from attribution.visibility import household_in_view
 from customers.models import Customer
-from customers.selectors import household_in_view
 from orders.models import PaymentMethod, QualificationReview, RequirementConfirmation, Unit
 from orders.services import CLOSING_ROLES
 from projects.access import has_role, is_member

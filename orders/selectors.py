@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from attribution.models import HouseholdState
@@ -91,3 +91,13 @@ def status_counts(units: list[Unit]) -> list[tuple[str, str, int]]:
     """(status, label, count) in the order of a unit's life, for the grid's legend."""
     counts = Counter(u.status for u in units)
     return [(s.value, s.label, counts.get(s.value, 0)) for s in UnitStatus]
+
+
+def live_subscription_ids(customer) -> list[int]:
+    """The customer's subscriptions neither cancelled nor ended by a cancelled contract (the
+    pipeline asks: a customer with none left leaves closed)."""
+    return list(
+        Subscription.objects.filter(customer=customer, cancellation__isnull=True)
+        .filter(Q(contract__isnull=True) | Q(contract__cancellation__isnull=True))
+        .values_list("pk", flat=True)
+    )

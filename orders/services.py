@@ -26,8 +26,8 @@ from commission.models import CommissionSource
 from commission.rules import OWNER, DealFacts, Share, deal_shares
 from commission.services import commission_set
 from customers.models import Customer, Household, Stage
-from customers.pipeline import stage_move
 from customers.validity import attribution_time
+from desk.pipeline import stage_move
 from disputes.models import Dispute, DisputeKind
 from disputes.services import dispute_open
 from orders.grid import floor_from_room

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from customers.models import Customer
-from customers.page_presenters import TimelineEntry, timeline_entries
+from customers.timeline import TimelineEntry, timeline_entries
 from orders.models import (
     Contract,
     Payment,

@@ -147,3 +147,17 @@ class NotChannelAgent(BasePermission):
 
 # For the views of site records: ``permission_classes = SITE_STAFF``.
 SITE_STAFF = [IsAuthenticated, NotChannelAgent]
+
+
+RECEIVING_ROLES = (Role.CONSULTANT, Role.MANAGER)
+
+
+def receiving_staff(project: Project):
+    """The staff who may receive customers: the project's consultants and managers."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__project=project, groups__name__in=RECEIVING_ROLES, is_active=True
+        )
+        .distinct()
+    )

@@ -52,7 +52,6 @@ from django.utils.translation import gettext as _
 
 from attribution.windows import day_bounds, local_day
 from customers.models import Correction, Customer, FollowUp, Kind, Registration, Stage, StageChange
-from customers.services import receiving_staff
 from orders.models import (
     Contract,
     ContractCancellation,
@@ -61,7 +60,7 @@ from orders.models import (
     ScheduleItem,
     Subscription,
 )
-from projects.access import display_name, has_role
+from projects.access import display_name, has_role, receiving_staff
 from projects.models import Project
 from projects.roles import Role
 from salesoffice.errors import DomainError

@@ -8,7 +8,6 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from customers import pipeline_urls
 from salesoffice import views
 
 # The managers rule disputes here: the office's name for it, not Django's.
@@ -21,13 +20,12 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("projects.urls")),
-    path("", include("customers.urls")),
+    path("", include("desk.urls")),
     path("", include("attribution.urls")),
     path("", include("channels.urls")),
     path("", include("disputes.urls")),
     path("", include("orders.urls")),
     path("", include("aftersales.urls")),
-    path("", include(pipeline_urls.api_patterns)),
     path("", include("reports.urls")),
     path("", include("handover.urls")),
 ]
@@ -48,15 +46,13 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
-    path("", include("customers.page_urls")),
+    path("", include("desk.page_urls")),
     path("", include("attribution.page_urls")),
-    path("", include("attribution.list_urls")),
     path("", include("projects.page_urls")),
     path("", include("channels.page_urls")),
     path("", include("disputes.page_urls")),
     path("", include("orders.page_urls")),
     path("", include("aftersales.page_urls")),
-    path("", include(pipeline_urls.page_patterns)),
     path("", include("reports.page_urls")),
     path("", include("handover.page_urls")),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "commission",
     "channels",
     "disputes",
+    "desk",
     "orders",
     "handover",
     "aftersales",

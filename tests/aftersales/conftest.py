@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from aftersales import services
 from aftersales.services import MoveInput, TicketInput
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from orders.models import Unit
 from tests.factories import UserFactory
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from attribution.models import HouseholdState
 from attribution.selectors import household_verdict
 from customers.models import Customer, Registration
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

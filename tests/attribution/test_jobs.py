@@ -12,7 +12,7 @@ from attribution import jobs, tasks
 from attribution.models import HouseholdState, Reception
 from attribution.selectors import household_verdict
 from customers.models import Household
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from projects.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from attribution.rotation import (
 from attribution.selectors import household_verdict
 from attribution.services import policy_version_create
 from customers.models import Customer
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from salesoffice.errors import Conflict, DomainError, NotPermitted
 from tests.factories import UserFactory
 

@@ -5,7 +5,7 @@ households asked about, not the ones asked before."""
 import pytest
 
 from attribution.selectors import ledgers_for
-from customers.services import household_link_create
+from desk.services import household_link_create
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from projects.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True)

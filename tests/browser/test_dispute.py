@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from disputes.models import Dispute
 from disputes.services import manager_admin_access_grant
 

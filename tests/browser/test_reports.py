@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from attribution.models import Reception, RosterEntry
 from attribution.windows import day_bounds, local_day
 from customers.models import Stage
-from customers.pipeline import stage_move
+from desk.pipeline import stage_move
 from disputes.models import Violation
 from tests.factories import CustomerFactory
 from tests.orders.conftest import make_unit, register, subscribe

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Registration
-from tests.customers.test_imports import xlsx_bytes
+from tests.desk.test_imports import xlsx_bytes
 from tests.factories import CustomerFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftersales.models import Ticket
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from channels import services
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from projects.models import Membership
 from tests.factories import UserFactory
 

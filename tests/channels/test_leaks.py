@@ -23,7 +23,7 @@ from django.utils import timezone
 from attribution.models import Reception
 from channels import services
 from customers.models import Customer, FollowUp, Household, Registration
-from customers.services import follow_up_create
+from desk.services import follow_up_create
 from tests.channels.conftest import register, report
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from disputes.services import dispute_open, manager_admin_access_grant
 from orders.models import Subscription, Unit
 from tests.factories import UserFactory

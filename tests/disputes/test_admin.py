@@ -11,9 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from attribution.models import Assignment
-from customers.services import follow_up_create
 from demo.seed import admin_create, staff_create_all
 from demo.staff import PASSWORD
+from desk.services import follow_up_create
 from disputes.models import DisputeState, DisputeStep
 from disputes.services import dispute_appeal, dispute_open, dispute_rule, ruling_input_from_template
 from projects.services import staff_create

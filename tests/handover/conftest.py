@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from handover import certificates
 from orders.models import Contract, Payment, Unit
 from orders.services import SubscriptionInput, subscription_create

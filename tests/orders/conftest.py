@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from customers.services import RegistrationInput, registration_create
+from desk.services import RegistrationInput, registration_create
 from orders.grid import floor_from_room
 from orders.models import Unit
 from orders.services import SubscriptionInput, subscription_create

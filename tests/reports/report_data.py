@@ -2,7 +2,7 @@
 from what is built here (the expected numbers are spelled out in tests/orders/test_reports.py).
 
 Ledger rows are written directly (factories), like tests/factories.py does, except the stage
-moves, which go through customers.pipeline.stage_move on a travelling clock.
+moves, which go through desk.pipeline.stage_move on a travelling clock.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from attribution.models import HouseholdState, Reception
 from customers.models import Correction, Stage, StageChange
-from customers.pipeline import stage_move
+from desk.pipeline import stage_move
 from disputes.models import Dispute, Violation
 from orders.models import (
     Contract,

@@ -1,0 +1,55 @@
+"""Who sees a customer in full (DOMAIN.md §11): office staff everyone; a consultant only the
+households they own or serve today. Decided from the household's verdict and ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404
+from django.utils import timezone
+
+from attribution.facts import Ledger, Verdict
+from attribution.selectors import household_verdict_with_ledger
+from attribution.windows import day_bounds, local_day
+from customers.models import Customer
+from customers.selectors import customer_with_timeline
+from projects.access import has_role, is_member, is_office_staff
+from projects.models import Project
+from projects.roles import Role
+
+
+def served_today_in(ledger: Ledger, user, project: Project, now: datetime) -> bool:
+    """The consultant received someone of the household today (helper or walk-in service)."""
+    start, end = day_bounds(local_day(now, project.tzinfo), project.tzinfo)
+    return any(
+        r.consultant == user.username and start <= r.occurred_at < end for r in ledger.registrations
+    )
+
+
+def may_see_in_full(user, customer: Customer, verdict: Verdict, ledger: Ledger, now) -> bool:
+    """Office staff see everyone; a consultant only the households they own or serve today."""
+    if is_office_staff(user) or has_role(user, Role.FINANCE):
+        return True
+    if not has_role(user, Role.CONSULTANT):
+        return False
+    if verdict.owner == user.username:
+        return True
+    return served_today_in(ledger, user, customer.project, now)
+
+
+def household_in_view(customer: Customer, user, at: datetime | None = None):
+    """The household's verdict, and whether ``user`` may see the customer in full (§11)."""
+    at = at or timezone.now()
+    verdict, ledger = household_verdict_with_ledger(customer.household, customer.project, at)
+    return verdict, may_see_in_full(user, customer, verdict, ledger, at)
+
+
+def visible_customer(request, pk: int):
+    """The customer with their timeline and verdict, or 404 for whoever may not see them (§11)."""
+    customer = customer_with_timeline(pk)
+    if customer is None or not is_member(request.user, customer.project):
+        raise Http404
+    verdict, in_full = household_in_view(customer, request.user)
+    if not in_full:
+        raise Http404
+    return customer, verdict

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    """前台: the work of the front desk on the customer record. Registering visits and calls,
+    the phone lookup, follow-ups and corrections, the daily sheet, the customer's page and the
+    pipeline. No models of its own: it writes the ledger of customers and asks attribution."""
+
+    name = "desk"
+    verbose_name = _("Front desk")
+
+    def ready(self) -> None:
+        from customers.timeline import TIMELINE_SOURCES
+        from desk.pipeline import stage_timeline_entries
+
+        if stage_timeline_entries not in TIMELINE_SOURCES:
+            TIMELINE_SOURCES.append(stage_timeline_entries)
