@@ -11,6 +11,26 @@ class AftersalesConfig(AppConfig):
     def ready(self) -> None:
         from aftersales.timeline import ticket_timeline_entries
         from customers.timeline import TIMELINE_SOURCES
+        from projects.navigation import NAV_ITEMS, NavItem
+        from projects.roles import Role
+        from salesoffice.registry import connect
 
-        if ticket_timeline_entries not in TIMELINE_SOURCES:
-            TIMELINE_SOURCES.append(ticket_timeline_entries)
+        connect(TIMELINE_SOURCES, ticket_timeline_entries)
+
+        for item in (
+            NavItem(
+                "tickets",
+                _("After-sales"),
+                (
+                    Role.ENGINEERING,
+                    Role.PROPERTY,
+                    Role.FINANCE,
+                    Role.MANAGER,
+                    Role.CLERK,
+                    Role.CONSULTANT,
+                ),
+                order=130,
+            ),
+            NavItem("visits", _("Follow-up visits"), (Role.CONSULTANT, Role.MANAGER), order=140),
+        ):
+            connect(NAV_ITEMS, item)

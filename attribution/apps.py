@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class AttributionConfig(AppConfig):
     name = "attribution"
     verbose_name = _("Attribution")
+
+    def ready(self) -> None:
+        from attribution.rotation import fairness_today
+        from attribution.selectors import lapsing_claims
+        from projects.navigation import DASHBOARD_TILES, NAV_ITEMS, NavItem
+        from projects.roles import Role
+        from salesoffice.registry import connect
+
+        for item in (
+            NavItem("rotation", _("Rotation"), (Role.CLERK, Role.MANAGER), order=30),
+            NavItem("rotation-report", _("Fairness"), (Role.CLERK, Role.MANAGER), order=40),
+            NavItem(
+                "pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER), order=60
+            ),
+        ):
+            connect(NAV_ITEMS, item)
+        DASHBOARD_TILES["fairness"] = fairness_today
+        DASHBOARD_TILES["lapsing"] = lapsing_claims

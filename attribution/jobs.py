@@ -5,6 +5,7 @@ answers never depend on them; they keep the materialised status tidy and tell pe
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db.models import F, OuterRef, Subquery
@@ -13,7 +14,6 @@ from django.utils import formats
 from attribution.models import HouseholdState, Reception
 from attribution.services import household_states_refresh
 from customers.models import Customer
-from disputes.services import unregistered_receptions_record
 from projects.models import Membership, Notification, Project
 from projects.notifications import notify_many
 
@@ -88,6 +88,11 @@ def lapse_reminders(*, now: datetime) -> int:
     return len(rows)
 
 
+# What follows a batch of walk-ins flagged unregistered: the discipline app fines each (未登记,
+# seed 004), in one insert for the batch. It connects itself in its AppConfig.ready.
+RECEPTIONS_FLAGGED: list[Callable[[list[Reception], datetime], None]] = []
+
+
 def receptions_flag_unregistered(*, now: datetime) -> list[int]:
     """Walk-ins not registered by their deadline are flagged (未登记) and managers told."""
     overdue = Reception.objects.filter(
@@ -102,8 +107,8 @@ def receptions_flag_unregistered(*, now: datetime) -> list[int]:
     Reception.objects.filter(pk__in=[r.pk for r in found], flagged_at__isnull=True).update(
         flagged_at=now
     )
-    # 未登记 is fined (seed 004): one insert for the batch, once per reception however often run.
-    unregistered_receptions_record(found, now=now)
+    for react in RECEPTIONS_FLAGGED:
+        react(found, now)
     managers = defaultdict(list)
     for project_id, user_id in Membership.objects.filter(
         project_id__in={r.project_id for r in found},

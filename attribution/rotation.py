@@ -597,3 +597,8 @@ def fairness_report(
         row.unregistered += line.flagged
     ordered = sorted(rows.values(), key=lambda r: (r.position is None, r.position or 0, r.name))
     return FairnessReport(day, ordered, lines)
+
+
+def fairness_today(project: Project, now: dt.datetime) -> FairnessReport:
+    """The dashboard's tile: today's receptions per consultant, in the project's local day."""
+    return fairness_report(project=project, day=local_day(now, project.tzinfo), now=now)

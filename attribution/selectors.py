@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -40,6 +40,7 @@ from customers.models import (
     Registration,
 )
 from projects.models import Project
+from projects.navigation import LIST_SIZE, Waiting
 
 User = get_user_model()
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -337,3 +338,20 @@ def pool_of(*, project: Project, now: datetime):
         .select_related("owner", "last_owner")
         .order_by("-since", "-household_id")
     )
+
+
+def lapsing_claims(project: Project, now: datetime) -> Waiting:
+    """Live claims whose last second falls within a day: the ones the reminder job names
+    (attribution.jobs.lapse_reminders), soonest first, with the household's first member: the
+    dashboard's tile."""
+    states = HouseholdState.objects.filter(
+        project=project,
+        status="active",
+        owner__isnull=False,
+        expires_at__gte=now,
+        expires_at__lt=now + timedelta(days=1),
+    )
+    rows = list(
+        _with_customer(states).select_related("owner").order_by("expires_at", "household_id")
+    )
+    return Waiting(rows[:LIST_SIZE], len(rows))

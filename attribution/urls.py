@@ -1,8 +1,12 @@
 from django.urls import path
 
-from attribution import apis, rotation_apis
+from attribution import apis, rotation_apis, setup_apis
 
 urlpatterns = [
+    path("projects/", setup_apis.ProjectListCreateApi.as_view(), name="api-projects"),
+    path("projects/<slug:code>/", setup_apis.ProjectDetailApi.as_view(), name="api-project"),
+    path("projects/<slug:code>/policy/", setup_apis.ProjectPolicyApi.as_view(), name="api-policy"),
+    path("staff/<str:username>/", setup_apis.StaffDetailApi.as_view(), name="api-staff-detail"),
     path("households/reassign/", apis.ReassignApi.as_view(), name="api-reassign"),
     path("households/<int:pk>/attribution/", apis.AttributionApi.as_view(), name="api-attribution"),
     path(

@@ -13,7 +13,15 @@ class ChannelsConfig(AppConfig):
         from channels.facts import channel_facts
         from channels.timeline import confirmation_timeline_entries
         from customers.timeline import TIMELINE_SOURCES
+        from projects.navigation import NAV_ITEMS, NavItem
+        from projects.roles import Role
+        from salesoffice.registry import connect
 
         FACT_SOURCES["channels"] = channel_facts
-        if confirmation_timeline_entries not in TIMELINE_SOURCES:
-            TIMELINE_SOURCES.append(confirmation_timeline_entries)
+        connect(TIMELINE_SOURCES, confirmation_timeline_entries)
+
+        for item in (
+            NavItem("channel-reports", _("Channel reports"), (Role.CLERK, Role.MANAGER), order=90),
+            NavItem("channel-portal", _("My reports"), (Role.CHANNEL,), order=100),
+        ):
+            connect(NAV_ITEMS, item)

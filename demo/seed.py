@@ -17,6 +17,7 @@ from aftersales import jobs as aftersales_jobs
 from aftersales.models import Ticket, Visit
 from attribution import jobs
 from attribution.models import Reception, RosterEntry
+from attribution.setup import project_create
 from channels import jobs as channel_jobs
 from channels.models import ChannelReport
 from customers.models import Customer, FollowUp, HouseholdLink, Registration, StageChange
@@ -36,7 +37,7 @@ from handover.models import KeyHandover, PayoffCertificate
 from orders.models import Contract, Payment, Subscription, Unit
 from orders.overdue import payments_overdue_notify
 from projects.models import Project
-from projects.services import project_create, staff_create
+from projects.services import staff_create
 from reports.jobs import daily_summaries_send
 
 User = get_user_model()

@@ -13,6 +13,15 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from customers.timeline import TIMELINE_SOURCES
         from desk.pipeline import stage_timeline_entries
+        from projects.navigation import NAV_ITEMS, NavItem
+        from projects.roles import Role
+        from salesoffice.registry import connect
 
-        if stage_timeline_entries not in TIMELINE_SOURCES:
-            TIMELINE_SOURCES.append(stage_timeline_entries)
+        connect(TIMELINE_SOURCES, stage_timeline_entries)
+
+        for item in (
+            NavItem("desk", _("Front desk"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER), order=10),
+            NavItem("sheet", _("Daily sheet"), (Role.CLERK, Role.MANAGER), order=20),
+            NavItem("my-customers", _("My customers"), (Role.CONSULTANT,), order=50),
+        ):
+            connect(NAV_ITEMS, item)

@@ -17,12 +17,20 @@ from django.utils.translation import gettext as _
 from attribution.explain import verdict_json
 from attribution.selectors import household_verdict
 from customers.models import FollowUp, Registration
-from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
+from disputes.models import (
+    OPEN_STATES,
+    Dispute,
+    DisputeKind,
+    DisputeState,
+    DisputeStep,
+    Violation,
+)
 from disputes.rulings import TERMS, RulingTemplate, applicable_templates
 from disputes.services import may_decide
 from disputes.timeline import step_rows
 from projects.access import has_role, is_member
 from projects.models import Project
+from projects.navigation import LIST_SIZE, Waiting
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 
@@ -248,3 +256,19 @@ def ruling_screen(dispute: Dispute, viewer) -> RulingScreen:
         ],
         steps=step_rows(dispute.steps.all()),
     )
+
+
+def disputes_waiting(project: Project, now: datetime) -> Waiting:
+    """Disputes a manager has still to rule on (open, reviewed or appealed), oldest first: the
+    dashboard's tile."""
+    rows = list(
+        Dispute.objects.filter(project=project, state__in=OPEN_STATES)
+        .select_related("customer", "claimant", "owner_at_opening")
+        .order_by("opened_at", "id")
+    )
+    return Waiting(rows[:LIST_SIZE], len(rows))
+
+
+def violations_this_month(project: Project, now: datetime) -> MonthViolations:
+    """The dashboard's tile: the violations of the local month of ``now``."""
+    return violations_of_month(project=project, month=None, now=now)

@@ -640,8 +640,9 @@ def tampering_fine(attempt: TamperAttempt, now: datetime) -> None:
         )
 
 
-def unregistered_receptions_record(receptions: Sequence, *, now: datetime) -> int:
-    """未登记: each flagged walk-in is a violation of the consultant who received it."""
+def unregistered_receptions_record(receptions: Sequence, now: datetime) -> int:
+    """未登记: each flagged walk-in is a violation of the consultant who received it (once per
+    reception, however often the job runs)."""
     return violations_record(
         [
             ViolationDraft(
@@ -660,6 +661,12 @@ def unregistered_receptions_record(receptions: Sequence, *, now: datetime) -> in
 # -- the managers' screen ------------------------------------------------------------------------
 
 MANAGER_ADMIN_PERMISSIONS = ("view_dispute", "change_dispute", "view_violation")
+
+
+def manager_admin_access_on_joining(*, user, role: str, project: Project) -> None:
+    """Managers rule on disputes in the admin screen (UX §5)."""
+    if role == Role.MANAGER:
+        manager_admin_access_grant(user)
 
 
 def manager_admin_access_grant(user) -> None:

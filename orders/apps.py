@@ -13,7 +13,22 @@ class OrdersConfig(AppConfig):
         from orders.facts import deal_facts
         from orders.selectors import live_subscription_ids
         from orders.timeline import SOURCES
+        from projects.navigation import NAV_ITEMS, NavItem
+        from projects.roles import Role
+        from salesoffice.registry import connect
 
         FACT_SOURCES["deals"] = deal_facts
         LIVE_DEALS["subscriptions"] = live_subscription_ids
-        TIMELINE_SOURCES.extend(s for s in SOURCES if s not in TIMELINE_SOURCES)
+        for source in SOURCES:
+            connect(TIMELINE_SOURCES, source)
+
+        for item in (
+            NavItem(
+                "units",
+                _("Units"),
+                (Role.CONSULTANT, Role.CLERK, Role.MANAGER, Role.FINANCE),
+                order=70,
+            ),
+            NavItem("finance", _("Finance desk"), (Role.FINANCE, Role.MANAGER), order=190),
+        ):
+            connect(NAV_ITEMS, item)

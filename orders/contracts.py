@@ -19,7 +19,7 @@ from attribution.facts import Verdict
 from attribution.services import ensure_manager
 from customers.models import Stage
 from desk.pipeline import stage_move
-from handover.certificates import certificates_revoke_with_contract
+from orders.hooks import CONTRACT_CANCELLED
 from orders.models import (
     Contract,
     ContractCancellation,
@@ -237,5 +237,6 @@ def contract_cancel(
             acting_user=acting_user,
             now=now,
         )
-        certificates_revoke_with_contract(contract=contract, reason=reason, acting_user=acting_user)
+        for react in CONTRACT_CANCELLED:
+            react(contract=contract, reason=reason, acting_user=acting_user)
     return cancellation, verdict

@@ -12,13 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from handover.selectors import with_payoff_state
 from orders import contracts, deposits, documents, finance, payments, requirements, selectors
 from orders.deal_forms import (
     CancelForm,
@@ -33,6 +30,7 @@ from orders.deal_forms import (
     on_day,
     schedule_of,
 )
+from orders.hooks import payoff_button
 from orders.models import PaymentKind, RequirementConfirmation, Subscription
 from projects.access import has_role, projects_of
 from projects.pages import page_project, render_local
@@ -42,16 +40,6 @@ from salesoffice.fields import mask_id_number
 
 PAGE_SIZE = 50
 CONTRACT_BODY = "orders/partials/contract_body.html"
-# The handover developer's "开具房款付清证明" button; shown once their template exists.
-PAYOFF_TEMPLATE = "handover/partials/payoff_button.html"
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _customer(request, pk: int):
@@ -279,7 +267,7 @@ def contract_context(request, contract, **forms) -> dict:
         or (CancelForm() if has_role(user, Role.MANAGER) and not view.cancelled else None),
         "notice": forms.get("notice", ""),
         "receipt": forms.get("receipt", ""),
-        "payoff_template": PAYOFF_TEMPLATE if _template_exists(PAYOFF_TEMPLATE) else None,
+        "payoff_template": button.template if (button := payoff_button()) else None,
     }
 
 
@@ -406,10 +394,9 @@ def _finance_desk(request, project, deposit_form=None, status=200):
         show = "outstanding"
     today = finance.local_today(project)
     contracts_found = finance.desk_contracts(project, today=today, show=show)
-    payoff = _template_exists(PAYOFF_TEMPLATE)
+    payoff = payoff_button()
     if payoff:
-        # What the payoff button reads, in the list's own query (no query per row).
-        contracts_found = with_payoff_state(contracts_found)
+        contracts_found = payoff.annotate(contracts_found)
     page = Paginator(contracts_found, PAGE_SIZE).get_page(request.GET.get("page"))
     waiting = list(deposits.deposits_waiting(project)[: PAGE_SIZE + 1])
     context = {
@@ -417,7 +404,7 @@ def _finance_desk(request, project, deposit_form=None, status=200):
         "rows": finance.desk_rows(page.object_list, today),
         "show": show,
         "today": today,
-        "payoff_template": PAYOFF_TEMPLATE if payoff else None,
+        "payoff_template": payoff.template if payoff else None,
         "deposits": [(s, _deposit_form_for(s, today, deposit_form)) for s in waiting[:PAGE_SIZE]],
         "more_deposits": len(waiting) > PAGE_SIZE,
         "may_settle": has_role(request.user, Role.FINANCE),

@@ -1,50 +1,13 @@
-"""The navigation each role sees, for the project being worked in."""
+"""The navigation each role sees, for the project being worked in (its items: navigation)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
 from projects.access import projects_of, role_of
 from projects.models import Notification
+from projects.navigation import nav_items
 from projects.roles import Role
-
-
-@dataclass(frozen=True)
-class NavItem:
-    url_name: str
-    label: str
-    roles: tuple[str, ...]
-
-
-# Each page registers here once; the menu shows the ones a role may use.
-NAV_ITEMS = (
-    NavItem("desk", _("Front desk"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
-    NavItem("sheet", _("Daily sheet"), (Role.CLERK, Role.MANAGER)),
-    NavItem("rotation", _("Rotation"), (Role.CLERK, Role.MANAGER)),
-    NavItem("rotation-report", _("Fairness"), (Role.CLERK, Role.MANAGER)),
-    NavItem("my-customers", _("My customers"), (Role.CONSULTANT,)),
-    NavItem("pool", _("Public pool"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER)),
-    NavItem("units", _("Units"), (Role.CONSULTANT, Role.CLERK, Role.MANAGER, Role.FINANCE)),
-    NavItem("commission", _("Commission"), (Role.CONSULTANT, Role.MANAGER)),
-    NavItem("channel-reports", _("Channel reports"), (Role.CLERK, Role.MANAGER)),
-    NavItem("channel-portal", _("My reports"), (Role.CHANNEL,)),
-    NavItem("disputes", _("Disputes"), (Role.CONSULTANT, Role.MANAGER)),
-    NavItem("violations", _("Violations"), (Role.CONSULTANT, Role.MANAGER)),
-    NavItem(
-        "tickets",
-        _("After-sales"),
-        (Role.ENGINEERING, Role.PROPERTY, Role.FINANCE, Role.MANAGER, Role.CLERK, Role.CONSULTANT),
-    ),
-    NavItem("visits", _("Follow-up visits"), (Role.CONSULTANT, Role.MANAGER)),
-    NavItem("dashboard", _("Dashboard"), (Role.MANAGER,)),
-    NavItem("reports", _("Reports"), (Role.CLERK, Role.MANAGER, Role.FINANCE)),
-    NavItem("certificates", _("Payoff certificates"), (Role.FINANCE, Role.MANAGER)),
-    NavItem("handover", _("Handover"), (Role.CLERK, Role.MANAGER, Role.CONSULTANT)),
-    NavItem("finance", _("Finance desk"), (Role.FINANCE, Role.MANAGER)),
-)
 
 HOME_BY_ROLE = {
     Role.CONSULTANT: "desk",
@@ -108,7 +71,7 @@ def navigation(request) -> dict:
     project = current_project(request)
     role = role_of(user)
     items = []
-    for item in NAV_ITEMS:
+    for item in nav_items():
         if project is None or role not in item.roles:
             continue
         try:

@@ -1,17 +1,14 @@
-"""Set-up writes: projects and their staff."""
+"""Set-up writes: a project's staff. (A project with its policy: attribution.setup.)"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from attribution.services import policy_version_create
-from disputes.services import manager_admin_access_grant
 from projects.access import forget_role, has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
@@ -20,42 +17,9 @@ from salesoffice.errors import Conflict, DomainError, NotPermitted
 User = get_user_model()
 
 
-def project_create(
-    *,
-    code: str,
-    name: str,
-    timezone: str = "Asia/Shanghai",
-    company_name: str = "",
-    policy: dict[str, Any] | None = None,
-    acting_user,
-) -> Project:
-    if not (acting_user.is_superuser or has_role(acting_user, Role.MANAGER)):
-        raise NotPermitted()
-    policy = dict(policy or {})
-    preset = policy.pop("preset", None) or "first-registration-7d"
-    project = Project(code=code, name=name, timezone=timezone, company_name=company_name)
-    try:
-        project.full_clean()
-    except ValidationError as exc:
-        conflict = "code" in exc.message_dict and Project.objects.filter(code=code).exists()
-        error = Conflict if conflict else DomainError
-        raise error(
-            _("The project cannot be created."),
-            code="project_exists" if conflict else "invalid",
-            fields=exc.message_dict,
-        ) from exc
-    with transaction.atomic():
-        project.save()
-        policy_version_create(
-            project=project,
-            preset=preset,
-            overrides=policy,
-            acting_user=acting_user,
-            note="created with the project",
-        )
-        if not acting_user.is_superuser:
-            Membership.objects.create(project=project, user=acting_user)
-    return project
+# What follows a person joining a project, in the same transaction (disputes: a manager may rule
+# in the admin screen). The apps above connect themselves in their AppConfig.ready.
+STAFF_JOINED: list[Callable[..., None]] = []
 
 
 def ensure_may_manage_staff(acting_user, project: Project) -> None:
@@ -100,7 +64,6 @@ def staff_create(
                 fields={"username": [username]},
             )
         Membership.objects.create(project=project, user=user, channel_name=channel_name)
-        if role == Role.MANAGER:
-            # Managers rule on disputes in the admin screen (UX §5).
-            manager_admin_access_grant(user)
+        for react in STAFF_JOINED:
+            react(user=user, role=role, project=project)
     return user

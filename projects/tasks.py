@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from projects.models import Notification
-from projects.notifications import render
+from projects.notification_texts import render
 
 BATCH = 500
 

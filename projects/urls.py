@@ -3,11 +3,7 @@ from django.urls import path
 from projects import apis
 
 urlpatterns = [
-    path("projects/", apis.ProjectListCreateApi.as_view(), name="api-projects"),
-    path("projects/<slug:code>/", apis.ProjectDetailApi.as_view(), name="api-project"),
-    path("projects/<slug:code>/policy/", apis.ProjectPolicyApi.as_view(), name="api-policy"),
     path("staff/", apis.StaffListCreateApi.as_view(), name="api-staff"),
-    path("staff/<str:username>/", apis.StaffDetailApi.as_view(), name="api-staff-detail"),
     path("notifications/", apis.NotificationListApi.as_view(), name="api-notifications"),
     path("notifications/read/", apis.NotificationReadApi.as_view(), name="api-notifications-read"),
     path(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from projects.access import projects_of
 from projects.context_processors import home_url_for
 from projects.models import Notification
-from projects.notifications import render as render_text
+from projects.notification_texts import render as render_text
 
 
 @login_required

@@ -8,3 +8,15 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from projects.navigation import NAV_ITEMS, NavItem
+        from projects.roles import Role
+        from salesoffice.registry import connect
+
+        for item in (
+            NavItem("commission", _("Commission"), (Role.CONSULTANT, Role.MANAGER), order=80),
+            NavItem("dashboard", _("Dashboard"), (Role.MANAGER,), order=150),
+            NavItem("reports", _("Reports"), (Role.CLERK, Role.MANAGER, Role.FINANCE), order=160),
+        ):
+            connect(NAV_ITEMS, item)

@@ -4,19 +4,19 @@ Today: visits and calls by consultant, the rotation's fairness, walk-ins not reg
 time, claims lapsing within a day, disputes waiting for a ruling. This month: the funnel, sales
 and collections, violations. Each part is an existing read (the reports, the fairness report,
 the violations report) or one query; the whole page costs a constant number of queries.
+The tiles of attribution (fairness, lapsing claims) and disputes (waiting, violations) are
+registered by those apps (projects.navigation.DASHBOARD_TILES); the rest are the reports' own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from attribution.models import HouseholdState
-from attribution.rotation import LATE, UNREGISTERED, FairnessReport, ReceptionLine, fairness_report
-from attribution.selectors import _with_customer
-from disputes.models import OPEN_STATES, Dispute
-from disputes.selectors import MonthViolations, violations_of_month
+from attribution.rotation import LATE, UNREGISTERED, FairnessReport, ReceptionLine
+from disputes.selectors import MonthViolations
 from projects.models import Project
+from projects.navigation import DASHBOARD_TILES, Waiting
 from reports.engine import (
     DailyReport,
     FunnelReport,
@@ -28,16 +28,6 @@ from reports.engine import (
     sales_report,
     today_of,
 )
-
-LIST_SIZE = 10  # the longest list a tile shows; the count says how many there are
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """A list a tile shows (its first LIST_SIZE items) and how many there are in all."""
-
-    items: list
-    count: int
 
 
 @dataclass
@@ -56,36 +46,11 @@ class Dashboard:
     violations: MonthViolations
 
 
-def lapsing_claims(project: Project, now: datetime) -> Waiting:
-    """Live claims whose last second falls within a day: the ones the reminder job names
-    (attribution.jobs.lapse_reminders), soonest first, with the household's first member."""
-    states = HouseholdState.objects.filter(
-        project=project,
-        status="active",
-        owner__isnull=False,
-        expires_at__gte=now,
-        expires_at__lt=now + timedelta(days=1),
-    )
-    rows = list(
-        _with_customer(states).select_related("owner").order_by("expires_at", "household_id")
-    )
-    return Waiting(rows[:LIST_SIZE], len(rows))
-
-
-def disputes_waiting(project: Project) -> Waiting:
-    """Disputes a manager has still to rule on (open, reviewed or appealed), oldest first."""
-    rows = list(
-        Dispute.objects.filter(project=project, state__in=OPEN_STATES)
-        .select_related("customer", "claimant", "owner_at_opening")
-        .order_by("opened_at", "id")
-    )
-    return Waiting(rows[:LIST_SIZE], len(rows))
-
-
 def dashboard(*, project: Project, now: datetime) -> Dashboard:
     today = today_of(project, now)
     month = today.replace(day=1)
-    fairness = fairness_report(project=project, day=today, now=now)
+    tiles = {name: build(project, now) for name, build in DASHBOARD_TILES.items()}
+    fairness = tiles["fairness"]
     return Dashboard(
         project=project,
         now=now,
@@ -94,9 +59,9 @@ def dashboard(*, project: Project, now: datetime) -> Dashboard:
         activity=daily_report(project=project, period=day_period(today)),
         fairness=fairness,
         unregistered=[r for r in fairness.receptions if r.status in (UNREGISTERED, LATE)],
-        lapsing=lapsing_claims(project, now),
-        disputes=disputes_waiting(project),
+        lapsing=tiles["lapsing"],
+        disputes=tiles["disputes"],
         funnel=funnel_report(project=project, period=month_period(month)),
         sales=sales_report(project=project, period=month_period(month)).total,
-        violations=violations_of_month(project=project, month=month.strftime("%Y-%m"), now=now),
+        violations=tiles["violations"],
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from channels import jobs, services, tasks
 from channels.models import ReportEnd
 from projects.models import Notification
-from projects.notifications import render
+from projects.notification_texts import render
 from salesoffice.errors import Conflict
 from tests.channels.conftest import SH, register, report
 

@@ -13,7 +13,7 @@ from orders.contracts import contract_cancel
 from orders.overdue import payments_overdue_notify
 from orders.tasks import remind_overdue_payments
 from projects.models import Notification
-from projects.notifications import render
+from projects.notification_texts import render
 from tests.orders.conftest import SH
 from tests.orders.deals import contracted, pay
 

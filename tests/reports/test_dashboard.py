@@ -17,7 +17,7 @@ from attribution.models import HouseholdState, Reception, RosterEntry
 from customers.models import Stage
 from disputes.models import Dispute, DisputeState, Violation
 from projects.models import Notification
-from projects.notifications import render
+from projects.notification_texts import render
 from reports.dashboard import dashboard
 from reports.jobs import daily_summaries_send
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
