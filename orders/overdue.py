@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from orders.balances import ItemBalance, overdue_items, settle_in_due_order, with_balances
 from orders.models import Contract, ScheduleItem
-from orders.templatetags.money import yuan
 from projects.models import Membership, Notification, Project
 from projects.notifications import notify_many
+from salesoffice.money import yuan
 
 ESCALATION_DAYS = 7
 

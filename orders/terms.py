@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from orders.models import PaymentMethod
-from orders.templatetags.money import yuan
 from salesoffice.errors import Conflict, DomainError
+from salesoffice.money import yuan
 
 ZERO = Decimal("0.00")
 

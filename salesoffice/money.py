@@ -2,19 +2,13 @@
 
 from decimal import Decimal
 
-from django import template
 
-register = template.Library()
-
-
-@register.filter
 def yuan(value) -> str:
     if value is None or value == "":
         return "—"
     return f"¥{Decimal(value):,.2f}"
 
 
-@register.filter
 def percent(value) -> str:
     if value is None or value == "":
         return "—"
