@@ -40,6 +40,7 @@ from projects.models import Membership, Project
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotPermitted
 from salesoffice.history import history_of_created
+from salesoffice.spreadsheets import as_text_cell
 
 CHUNK_SIZE = 2000
 MAX_ROWS = 20_000
@@ -925,13 +926,6 @@ def report_xlsx(batch: ImportBatch) -> bytes:
             [row["row"], *cells, status, row["registration"], row.get("customer"), reasons]
         )
     return _workbook_bytes(workbook)
-
-
-def as_text_cell(value: Any) -> Any:
-    # What a clerk typed must never become a formula in the downloaded report.
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
-    return value
 
 
 def _workbook_bytes(workbook) -> bytes:

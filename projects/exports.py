@@ -12,6 +12,7 @@ from projects.access import has_role
 from projects.models import ExportLog, Project
 from projects.roles import Role
 from salesoffice.errors import NotPermitted
+from salesoffice.spreadsheets import text_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,7 +32,8 @@ def xlsx_response(
     params: dict | None = None,
     number_formats: dict[int, str] | None = None,
 ) -> HttpResponse:
-    """An XLSX download, refused to anyone but a manager, and logged. ``number_formats``
+    """An XLSX download, refused to anyone but a manager, and logged; typed text stays text
+    (salesoffice.spreadsheets). ``number_formats``
     ({0-based column: format}) shows e.g. money with two decimals: ``{4: "#,##0.00"}``."""
     if not export_allowed(user):
         raise NotPermitted()
@@ -40,7 +42,7 @@ def xlsx_response(
     sheet.title = what[:31]
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append(text_row(row))
     for column, number_format in (number_formats or {}).items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             cell.number_format = number_format
