@@ -17,7 +17,7 @@ from projects.apis import staff_payload
 from projects.models import Membership, Project
 from projects.services import ensure_may_manage_staff
 from salesoffice.api import LocalDateTimeField, in_zone
-from salesoffice.errors import NotFound
+from salesoffice.errors import DomainError, NotFound
 
 
 def project_payload(project: Project) -> dict:
@@ -122,6 +122,13 @@ class StaffDetailApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         membership = self.membership(request, username, values.get("project"))
+        ensure_may_manage_staff(request.user, membership.project)
+        if not {"claim_quota", "active"} & set(values):
+            raise DomainError(
+                _("Nothing to change: give claim_quota or active."),
+                code="nothing_to_change",
+                fields={name: [_("Unknown field.")] for name in request.data if name != "project"},
+            )
         user = membership.user
         released = 0
         if "claim_quota" in values:
@@ -134,7 +141,6 @@ class StaffDetailApi(APIView):
         if values.get("active") is False and user.is_active:
             released = consultant_depart(user=user, acting_user=request.user)
         elif values.get("active") is True and not user.is_active:
-            ensure_may_manage_staff(request.user, membership.project)
             user.is_active = True
             user.save(update_fields=["is_active"])
         membership.refresh_from_db()

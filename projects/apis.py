@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from projects.access import SITE_STAFF, project_by_code, project_for, role_of
 from projects.models import Membership, Notification
 from projects.notification_texts import render
 from projects.roles import Role
+from salesoffice.errors import NotFound
 
 User = get_user_model()
 
@@ -96,7 +98,10 @@ class NotificationListApi(APIView):
 class NotificationReadApi(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request, pk=None):
-        mine = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+        """All of one's unread notifications, or one of them: another person's is not found."""
+        mine = Notification.objects.filter(recipient=request.user)
         if pk is not None:
             mine = mine.filter(pk=pk)
-        return Response({"read": mine.update(read_at=timezone.now())})
+            if not mine.exists():
+                raise NotFound(_("No such notification."))
+        return Response({"read": mine.filter(read_at__isnull=True).update(read_at=timezone.now())})
