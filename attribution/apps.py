@@ -9,7 +9,9 @@ class AttributionConfig(AppConfig):
     def ready(self) -> None:
         from attribution.rotation import fairness_today
         from attribution.selectors import lapsing_claims
+        from attribution.visibility import closed_customer_links
         from projects.navigation import DASHBOARD_TILES, NAV_ITEMS, NavItem
+        from projects.notifications import CLOSED_LINKS
         from projects.roles import Role
         from salesoffice.registry import connect
 
@@ -23,3 +25,4 @@ class AttributionConfig(AppConfig):
             connect(NAV_ITEMS, item)
         DASHBOARD_TILES["fairness"] = fairness_today
         DASHBOARD_TILES["lapsing"] = lapsing_claims
+        connect(CLOSED_LINKS, closed_customer_links)

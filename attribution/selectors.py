@@ -276,6 +276,17 @@ def verdicts_for(
     return {h: decide(ledger, policies, at, tz) for h, ledger in ledgers.items()}
 
 
+def verdicts_with_ledgers_for(
+    project: Project, household_ids, at: datetime
+) -> dict[int, tuple[Verdict, Ledger]]:
+    """Each household's verdict and the ledger it was drawn from, in constant queries."""
+    policies = policy_facts(project)
+    return {
+        h: (decide(ledger, policies, at, project.tzinfo), ledger)
+        for h, ledger in ledgers_for(household_ids).items()
+    }
+
+
 def household_verdict(household: Household, at: datetime | None = None) -> Verdict:
     return verdicts_for(household.project, [household.pk], at)[household.pk]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
+from attribution.visibility import customers_seen_in_full
 from orders import selectors
 from orders.grid import building_grid
 from orders.models import Subscription, Unit
@@ -48,6 +49,8 @@ def units(request, code):
     if building not in buildings:
         building = buildings[0] if buildings else ""
     rows = selectors.building_units(project, building) if building else []
+    cells = [unit_cell(u, request.user) for u in rows]
+    deals = [cell.deal.customer for cell in cells if cell.deal]
     return render_local(
         request,
         project,
@@ -55,7 +58,8 @@ def units(request, code):
         {
             "buildings": buildings,
             "building": building,
-            "blocks": building_grid(unit_cell(u, request.user) for u in rows),
+            "blocks": building_grid(cells),
+            "seen_in_full": customers_seen_in_full(request.user, deals),
             "legend": selectors.status_counts(rows),
         },
     )

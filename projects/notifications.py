@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -58,3 +59,16 @@ def managers_of(project: Project):
     return get_user_model().objects.filter(
         memberships__project=project, groups__name="manager", is_active=True
     )
+
+
+# Whether a notification's link would open for its reader is for the apps above to say
+# (attribution: a customer's page). Each check takes the reader and the notifications and returns
+# the ids of those whose link would not open; it connects itself in its AppConfig.ready.
+CLOSED_LINKS: list[Callable[[Any, list[Notification]], set[int]]] = []
+
+
+def open_links(user, notifications: list[Notification]) -> dict[int, str]:
+    """The links a reader may follow, by notification id: a page they would get a 404 on is
+    shown as plain text instead."""
+    closed = set().union(*(check(user, notifications) for check in CLOSED_LINKS))
+    return {n.pk: n.url for n in notifications if n.url and n.pk not in closed}

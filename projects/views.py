@@ -10,6 +10,7 @@ from projects.access import projects_of
 from projects.context_processors import home_url_for
 from projects.models import Notification
 from projects.notification_texts import render as render_text
+from projects.notifications import open_links
 
 
 @login_required
@@ -28,7 +29,8 @@ def home(request):
 def notifications(request):
     mine = Notification.objects.filter(recipient=request.user).select_related("project")
     page = Paginator(mine.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
-    rows = [{"n": n, "text": render_text(n)} for n in page]
+    links = open_links(request.user, list(page))
+    rows = [{"n": n, "text": render_text(n), "url": links.get(n.pk)} for n in page]
     return render(request, "projects/notifications.html", {"page": page, "rows": rows})
 
 

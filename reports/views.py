@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from attribution.visibility import customers_seen_in_full
 from projects.access import has_role
 from projects.exports import export_allowed, xlsx_response
 from projects.models import Project
@@ -217,12 +218,14 @@ def commission(request, code):
     project = page_project(request, code, statements.STATEMENT_ROLES)
     month = chosen_month(request, project)
     statement = statements.statement_for(project=project, month=month, viewer=request.user)
+    customers = [line.subscription.customer for party in statement.parties for line in party.lines]
     return render_local(
         request,
         project,
         "reports/commission.html",
         {
             "statement": statement,
+            "seen_in_full": customers_seen_in_full(request.user, customers),
             "month": month,
             "month_value": month.strftime("%Y-%m"),
             "previous": previous_month(month).strftime("%Y-%m"),
