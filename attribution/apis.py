@@ -17,7 +17,7 @@ from attribution.models import PendingClaim
 from attribution.selectors import household_verdict
 from customers.models import Household
 from projects.access import SITE_STAFF, is_member, staff_in_project
-from salesoffice.api import LocalDateTimeField, in_zone
+from salesoffice.api import in_zone, query_datetime
 from salesoffice.errors import NotFound
 
 User = get_user_model()
@@ -40,11 +40,8 @@ class AttributionApi(APIView):
     def get(self, request, pk):
         household = household_for(request.user, pk)
         tz = household.project.tzinfo
-        at = request.query_params.get("at")
-        when = timezone.now()
-        if at:
-            parsed = LocalDateTimeField().run_validation(at)
-            when = in_zone(parsed, tz)
+        at = query_datetime(request.query_params, "at")
+        when = in_zone(at, tz) if at else timezone.now()
         return Response(verdict_json(household_verdict(household, when), tz))
 
 

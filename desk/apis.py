@@ -36,7 +36,9 @@ from projects.access import (
     member_project_by_code,
     person,
     staff_in_project,
+    with_roles,
 )
+from projects.roles import DESK_ROLES
 from salesoffice.api import LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 
@@ -46,6 +48,8 @@ def attribution_for(household, tz, at=None) -> dict:
 
 
 class RegistrationCreateApi(APIView):
+    permission_classes = with_roles(*DESK_ROLES)  # the role before the body
+
     class InputSerializer(serializers.Serializer):
         project = serializers.CharField()
         kind = serializers.ChoiceField(choices=Kind.choices)
@@ -246,7 +250,7 @@ def lookup_payload(result: selectors.LookupResult, phone: str, project) -> dict:
 
 
 class FollowUpCreateApi(APIView):
-    permission_classes = SITE_STAFF  # channel agents see nothing of the site (§11)
+    permission_classes = with_roles(*DESK_ROLES)  # the role before the body
 
     class InputSerializer(serializers.Serializer):
         customer = serializers.IntegerField()

@@ -13,7 +13,8 @@ from desk import services
 from desk.forms import FollowUpForm
 from desk.page_presenters import timeline, verdict_card
 from projects.access import has_role
-from projects.pages import DESK_ROLES, render_local
+from projects.pages import render_local
+from projects.roles import DESK_ROLES
 from salesoffice.errors import DomainError
 
 BODY = "desk/partials/customer_body.html"

@@ -23,7 +23,9 @@ from projects.access import (
     project_for,
     projects_of,
     staff_in_project,
+    with_roles,
 )
+from projects.roles import DESK_ROLES
 from salesoffice.api import LocalDateTimeField, in_zone, iso, money
 from salesoffice.errors import DomainError, NotPermitted
 
@@ -130,6 +132,8 @@ def subscription_payload(result: services.SubscriptionResult) -> dict:
 
 
 class SubscriptionCreateApi(APIView):
+    permission_classes = with_roles(*DESK_ROLES)  # the role before the body
+
     class InputSerializer(serializers.Serializer):
         unit = serializers.IntegerField()
         customer = serializers.IntegerField()

@@ -145,6 +145,19 @@ class NotChannelAgent(BasePermission):
         return not has_role(request.user, Role.CHANNEL)
 
 
+def with_roles(*roles: str) -> list[type[BasePermission]]:
+    """``permission_classes = with_roles(...)``: the role is checked before the body is read,
+    so a role that may not call the operation is refused whatever it sent."""
+
+    class HasRole(BasePermission):
+        message = NotPermitted.default_detail
+
+        def has_permission(self, request, view) -> bool:
+            return has_role(request.user, *roles)
+
+    return [IsAuthenticated, HasRole]
+
+
 # For the views of site records: ``permission_classes = SITE_STAFF``.
 SITE_STAFF = [IsAuthenticated, NotChannelAgent]
 

@@ -9,12 +9,8 @@ from django.utils import timezone
 
 from projects.access import has_role, project_for
 from projects.models import Project
-from projects.roles import Role
+from projects.roles import DESK_ROLES
 from salesoffice.errors import NotFound
-
-# Who works the front desk and records contacts with customers (the API's rule: clerks and
-# managers for anyone, a consultant as themself).
-DESK_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER)
 
 
 def page_project(request, code: str, roles: tuple[str, ...] = DESK_ROLES) -> Project:

@@ -15,3 +15,6 @@ class Role(models.TextChoices):
 
 
 OFFICE_ROLES = (Role.CLERK, Role.MANAGER)
+# Who works the front desk: registers visits and calls, follows up, takes deals (a consultant
+# as themself, clerks and managers for anyone).
+DESK_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER)

@@ -8,25 +8,53 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+
+from salesoffice.errors import DomainError
+
+# The years a date in the office can mean: beyond them a time zone's offset would carry a
+# datetime out of Python's range (year 1 or 9999), a server error instead of a refusal.
+YEARS = range(1900, 3000)
+
+
+def parse_local_datetime(text: str) -> datetime | None:
+    """ISO 8601, or None for anything else, impossible dates (minute 99, hour 25, 30 February)
+    and years outside ``YEARS`` included."""
+    try:
+        parsed = parse_datetime(text.strip())
+    except ValueError:  # well formed but impossible: Django raises rather than answer None
+        return None
+    return parsed if parsed is not None and parsed.year in YEARS else None
 
 
 class LocalDateTimeField(serializers.Field):
     """ISO 8601; a time without offset is kept naive and read later in the project's time zone."""
 
-    default_error_messages = {"invalid": _("An ISO 8601 date and time is expected.")}
+    default_error_messages = {"invalid": gettext_lazy("An ISO 8601 date and time is expected.")}
 
     def to_internal_value(self, data):
         if isinstance(data, datetime):
             return data
-        parsed = parse_datetime(str(data).strip()) if data is not None else None
+        parsed = parse_local_datetime(str(data)) if data is not None else None
         if parsed is None:
             self.fail("invalid")
         return parsed
 
     def to_representation(self, value):
         return value.isoformat()
+
+
+def query_datetime(params, name: str) -> datetime | None:
+    """A date-time given in the query string (``?at=``), None when absent, else 400 invalid."""
+    text = params.get(name)
+    if not text:
+        return None
+    parsed = parse_local_datetime(text)
+    if parsed is None:
+        message = LocalDateTimeField.default_error_messages["invalid"]
+        raise DomainError(message, code="invalid", fields={name: [message]})
+    return parsed
 
 
 def money(value: Decimal | None) -> str | None:
