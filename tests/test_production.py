@@ -39,10 +39,14 @@ def settings_variables() -> set[str]:
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    """The documented variables, with a real secret key instead of the placeholder, and nothing
+    """The documented variables, with real secrets instead of the placeholders, and nothing
     of the test run's own environment (conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, for one)."""
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    env.update(env_example(), DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    env.update(
+        env_example(),
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(50),
+    )
     env.update(DJANGO_SETTINGS_MODULE="salesoffice.settings.production", **overrides)
     return env
 
@@ -75,6 +79,8 @@ def test_web_migrates_before_gunicorn_and_the_worker_and_beat_run_celery():
 
     web = " ".join(services["web"]["command"])
     assert web.index("manage.py migrate") < web.index("gunicorn salesoffice.wsgi")
+    # A deploy error (a weak encryption key) stops the site before it migrates or serves.
+    assert web.index("manage.py check --deploy --fail-level ERROR &&") < web.index("migrate")
     assert "/healthz/" in (ROOT / "docker" / "healthcheck.py").read_text()
     assert services["worker"]["command"][:4] == ["celery", "-A", "salesoffice", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "salesoffice", "beat"]
@@ -110,7 +116,9 @@ def test_the_deployment_check_is_clean_with_the_documented_variables():
     assert "no issues" in done.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"]
+)
 def test_production_settings_refuse_to_load_without_a_required_variable(missing):
     env = production_env()
     del env[missing]
@@ -119,6 +127,63 @@ def test_production_settings_refuse_to_load_without_a_required_variable(missing)
 
     assert done.returncode != 0
     assert f"{missing} must be set in production" in done.stderr
+
+
+@pytest.mark.parametrize("how", ["unset", "empty"])
+def test_production_refuses_to_start_without_field_encryption_key(how):
+    # The defect: the ID-card numbers' key silently fell back to the secret key.
+    env = production_env()
+    if how == "unset":
+        del env["FIELD_ENCRYPTION_KEY"]
+    else:
+        env["FIELD_ENCRYPTION_KEY"] = ""  # "FIELD_ENCRYPTION_KEY=" in .env
+
+    done = manage(env, "check")
+
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert "FIELD_ENCRYPTION_KEY must be set in production" in done.stderr
+
+
+SAME_AS_SECRET = "same-as-the-secret-key-" + "k3Y9wQ" * 6
+
+
+@pytest.mark.parametrize(
+    ("key", "weakness"),
+    [
+        (env_example()["FIELD_ENCRYPTION_KEY"], "the placeholder of .env.example"),
+        ("short-but-random-x7Qz", "shorter than 32 characters"),
+        ("ab" * 30, "fewer than 8 distinct characters"),
+        (SAME_AS_SECRET, "the same as DJANGO_SECRET_KEY"),
+    ],
+    ids=["placeholder", "short", "few-characters", "the-secret-key"],
+)
+def test_the_deployment_check_refuses_a_weak_field_encryption_key(key, weakness):
+    env = production_env(FIELD_ENCRYPTION_KEY=key)
+    if key == SAME_AS_SECRET:
+        env["DJANGO_SECRET_KEY"] = key
+
+    done = manage(env, "check", "--deploy")
+
+    assert done.returncode != 0
+    assert "salesoffice.E002" in done.stderr
+    assert weakness in done.stderr
+    assert key not in done.stderr  # the check names the weakness, never the key
+
+
+def test_the_image_build_loads_the_production_settings_with_its_placeholders():
+    """collectstatic in the Dockerfile runs with placeholders for the required variables: one
+    missing there and the image would no longer build."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    collectstatic = r"^RUN ((?:[A-Z_]+=\S+\s+)+)python manage.py collectstatic"
+    (build,) = re.findall(collectstatic, dockerfile, re.M)
+    placeholders = dict(pair.split("=", 1) for pair in build.split())
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(placeholders, DJANGO_SETTINGS_MODULE="salesoffice.settings.production")
+
+    done = manage(env, "check")
+
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_demo_refuses_to_seed_a_production_database():

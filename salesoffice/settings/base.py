@@ -17,7 +17,9 @@ VAR_DIR = Path(os.environ.get("SALESOFFICE_VAR_DIR", BASE_DIR / "var"))
 # Core
 # ------------------------------------------------------------------------------
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-# Encrypts ID-card numbers at rest (salesoffice/fields.py); falls back to the secret key.
+# Encrypts ID-card numbers at rest (salesoffice/fields.py). Falls back to the secret key on a
+# developer's machine and in tests only: production refuses to load without it, and
+# `check --deploy` refuses a weak one (salesoffice/checks.py).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "salesoffice",
     "projects",
     "customers",
     "attribution",
