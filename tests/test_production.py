@@ -5,6 +5,7 @@ Django's own deployment check with the documented variables.
 """
 
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -114,6 +115,45 @@ def test_the_deployment_check_is_clean_with_the_documented_variables():
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+# A request through the production settings' middleware, in a process of their own. Static
+# links need the collected files' manifest, which only the image has: plain names instead.
+PRODUCTION_REQUEST = """
+import json
+from django.conf import settings
+from django.test import Client, override_settings
+
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+    client = Client(HTTP_HOST="crm.example.com")
+    page = client.get("/accounts/login/", secure=True)
+    plain_http = client.get("/accounts/login/")
+print(json.dumps({
+    "status": page.status_code,
+    "headers": dict(page.headers),
+    "csrf_cookie_secure": page.cookies["csrftoken"]["secure"],
+    "plain_http": [plain_http.status_code, plain_http.get("Location")],
+}))
+"""
+
+
+def test_production_pages_carry_hsts_secure_cookies_and_the_content_security_policy():
+    done = manage(production_env(), "shell", "-v", "0", "-c", PRODUCTION_REQUEST)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    headers = answer["headers"]
+
+    assert answer["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert answer["csrf_cookie_secure"] is True
+    assert answer["plain_http"] == [301, "https://crm.example.com/accounts/login/"]
+    policy = dict(
+        part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in headers["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(
