@@ -99,7 +99,7 @@ TEMPLATES = [
 # (htmx, Chart.js and the app's scripts from static/, no CDN); no inline script, style block
 # or style attribute is allowed, only an element carrying the response's nonce
 # (``nonce="{{ request.csp_nonce }}"``: the API docs' style block). htmx is told not to inject
-# its own style block and not to evaluate attributes as code (base.html, htmx-config).
+# its own style block, evaluate attributes as code or copy style attributes (base.html).
 # ------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

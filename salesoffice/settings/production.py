@@ -12,14 +12,14 @@ from .base import REST_FRAMEWORK
 
 # FIELD_ENCRYPTION_KEY among them: without it ID-card numbers would be encrypted with a key
 # derived from the secret key, silently (salesoffice/fields.py keeps that fallback for dev).
-REQUIRED = (
+required_variables = (
     "DJANGO_SECRET_KEY",
     "FIELD_ENCRYPTION_KEY",
     "DJANGO_ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
 )
-for required in REQUIRED:
+for required in required_variables:
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"{required} must be set in production.")
 
