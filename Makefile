@@ -49,3 +49,13 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# Backups (README.md, "Production: backups"). backup: DATABASE_URL, BACKUP_DIR (var/backups),
+# BACKUP_KEEP_DAYS. restore: FILE, and RESTORE_DATABASE_URL or DATABASE_URL for the target.
+.PHONY: backup restore
+
+backup:
+	scripts/backup.sh
+
+restore:
+	scripts/restore.sh "$(FILE)"

@@ -11,6 +11,8 @@ from django.db import models
 
 
 def _fernet() -> Fernet:
+    # The fallback serves developers' machines and tests; production settings require the key
+    # and `check --deploy` refuses a weak one (salesoffice/checks.py).
     secret = getattr(settings, "FIELD_ENCRYPTION_KEY", "") or settings.SECRET_KEY
     key = base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
     return Fernet(key)

@@ -5,6 +5,7 @@ Django's own deployment check with the documented variables.
 """
 
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -39,10 +40,14 @@ def settings_variables() -> set[str]:
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    """The documented variables, with a real secret key instead of the placeholder, and nothing
+    """The documented variables, with real secrets instead of the placeholders, and nothing
     of the test run's own environment (conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, for one)."""
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    env.update(env_example(), DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    env.update(
+        env_example(),
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(50),
+    )
     env.update(DJANGO_SETTINGS_MODULE="salesoffice.settings.production", **overrides)
     return env
 
@@ -75,6 +80,8 @@ def test_web_migrates_before_gunicorn_and_the_worker_and_beat_run_celery():
 
     web = " ".join(services["web"]["command"])
     assert web.index("manage.py migrate") < web.index("gunicorn salesoffice.wsgi")
+    # A deploy error (a weak encryption key) stops the site before it migrates or serves.
+    assert web.index("manage.py check --deploy --fail-level ERROR &&") < web.index("migrate")
     assert "/healthz/" in (ROOT / "docker" / "healthcheck.py").read_text()
     assert services["worker"]["command"][:4] == ["celery", "-A", "salesoffice", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "salesoffice", "beat"]
@@ -110,7 +117,48 @@ def test_the_deployment_check_is_clean_with_the_documented_variables():
     assert "no issues" in done.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+# A request through the production settings' middleware, in a process of their own. Static
+# links need the collected files' manifest, which only the image has: plain names instead.
+PRODUCTION_REQUEST = """
+import json
+from django.conf import settings
+from django.test import Client, override_settings
+
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+    client = Client(HTTP_HOST="crm.example.com")
+    page = client.get("/accounts/login/", secure=True)
+    plain_http = client.get("/accounts/login/")
+print(json.dumps({
+    "status": page.status_code,
+    "headers": dict(page.headers),
+    "csrf_cookie_secure": page.cookies["csrftoken"]["secure"],
+    "plain_http": [plain_http.status_code, plain_http.get("Location")],
+}))
+"""
+
+
+def test_production_pages_carry_hsts_secure_cookies_and_the_content_security_policy():
+    done = manage(production_env(), "shell", "-v", "0", "-c", PRODUCTION_REQUEST)
+    assert done.returncode == 0, done.stdout + done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    headers = answer["headers"]
+
+    assert answer["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert answer["csrf_cookie_secure"] is True
+    assert answer["plain_http"] == [301, "https://crm.example.com/accounts/login/"]
+    policy = dict(
+        part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"]
+)
 def test_production_settings_refuse_to_load_without_a_required_variable(missing):
     env = production_env()
     del env[missing]
@@ -119,6 +167,63 @@ def test_production_settings_refuse_to_load_without_a_required_variable(missing)
 
     assert done.returncode != 0
     assert f"{missing} must be set in production" in done.stderr
+
+
+@pytest.mark.parametrize("how", ["unset", "empty"])
+def test_production_refuses_to_start_without_field_encryption_key(how):
+    # The defect: the ID-card numbers' key silently fell back to the secret key.
+    env = production_env()
+    if how == "unset":
+        del env["FIELD_ENCRYPTION_KEY"]
+    else:
+        env["FIELD_ENCRYPTION_KEY"] = ""  # "FIELD_ENCRYPTION_KEY=" in .env
+
+    done = manage(env, "check")
+
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert "FIELD_ENCRYPTION_KEY must be set in production" in done.stderr
+
+
+SAME_AS_SECRET = "same-as-the-secret-key-" + "k3Y9wQ" * 6
+
+
+@pytest.mark.parametrize(
+    ("key", "weakness"),
+    [
+        (env_example()["FIELD_ENCRYPTION_KEY"], "the placeholder of .env.example"),
+        ("short-but-random-x7Qz", "shorter than 32 characters"),
+        ("ab" * 30, "fewer than 8 distinct characters"),
+        (SAME_AS_SECRET, "the same as DJANGO_SECRET_KEY"),
+    ],
+    ids=["placeholder", "short", "few-characters", "the-secret-key"],
+)
+def test_the_deployment_check_refuses_a_weak_field_encryption_key(key, weakness):
+    env = production_env(FIELD_ENCRYPTION_KEY=key)
+    if key == SAME_AS_SECRET:
+        env["DJANGO_SECRET_KEY"] = key
+
+    done = manage(env, "check", "--deploy")
+
+    assert done.returncode != 0
+    assert "salesoffice.E002" in done.stderr
+    assert weakness in done.stderr
+    assert key not in done.stderr  # the check names the weakness, never the key
+
+
+def test_the_image_build_loads_the_production_settings_with_its_placeholders():
+    """collectstatic in the Dockerfile runs with placeholders for the required variables: one
+    missing there and the image would no longer build."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    collectstatic = r"^RUN ((?:[A-Z_]+=\S+\s+)+)python manage.py collectstatic"
+    (build,) = re.findall(collectstatic, dockerfile, re.M)
+    placeholders = dict(pair.split("=", 1) for pair in build.split())
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(placeholders, DJANGO_SETTINGS_MODULE="salesoffice.settings.production")
+
+    done = manage(env, "check")
+
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_demo_refuses_to_seed_a_production_database():

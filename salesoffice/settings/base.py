@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -17,7 +18,9 @@ VAR_DIR = Path(os.environ.get("SALESOFFICE_VAR_DIR", BASE_DIR / "var"))
 # Core
 # ------------------------------------------------------------------------------
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-# Encrypts ID-card numbers at rest (salesoffice/fields.py); falls back to the secret key.
+# Encrypts ID-card numbers at rest (salesoffice/fields.py). Falls back to the secret key on a
+# developer's machine and in tests only: production refuses to load without it, and
+# `check --deploy` refuses a weak one (salesoffice/checks.py).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
@@ -41,7 +44,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "csp",
     "simple_history",
+    "salesoffice",
     "projects",
     "customers",
     "attribution",
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "salesoffice.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,6 +96,28 @@ TEMPLATES = [
         },
     },
 ]
+
+# ------------------------------------------------------------------------------
+# Content Security Policy (django-csp), in every environment so that the browser tests and a
+# developer's console meet the policy production sends. Everything the pages load is our own
+# (htmx, Chart.js and the app's scripts from static/, no CDN); no inline script, style block
+# or style attribute is allowed, only an element carrying the response's nonce
+# (``nonce="{{ request.csp_nonce }}"``: the API docs' style block). htmx is told not to inject
+# its own style block, evaluate attributes as code or copy style attributes (base.html).
+# ------------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the blank favicon (base.html) and the API docs' icons.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # ------------------------------------------------------------------------------
 # Database

@@ -1,6 +1,6 @@
 """Production: PostgreSQL, Redis, gunicorn behind a TLS-terminating proxy.
 
-Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL.
+Required: DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL.
 """
 
 import os
@@ -10,7 +10,16 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK
 
-for required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+# FIELD_ENCRYPTION_KEY among them: without it ID-card numbers would be encrypted with a key
+# derived from the secret key, silently (salesoffice/fields.py keeps that fallback for dev).
+required_variables = (
+    "DJANGO_SECRET_KEY",
+    "FIELD_ENCRYPTION_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+)
+for required in required_variables:
     if not os.environ.get(required):
         raise ImproperlyConfigured(f"{required} must be set in production.")
 

@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's chromium (never a downloaded browser) against
 pytest-django's live server. Screenshots of each main path land in ``test-artifacts/``."""
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -36,16 +37,44 @@ def browser():
         browser.close()
 
 
+# Every document reports what the Content Security Policy refused (an inline script, a style
+# attribute, a file from elsewhere) to the test, which then fails: the policy is the one
+# production sends (salesoffice/settings/base.py), so a page it breaks cannot pass here.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const element = event.target instanceof Element ? event.target.outerHTML.slice(0, 160) : "";
+  const where = event.sourceFile + ":" + event.lineNumber;
+  window.__cspViolation(
+    [event.violatedDirective, event.blockedURI || "inline", where, event.sample, element].join(" ")
+  );
+}, true);
+"""
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the policy refused on the test's pages; the ``page`` fixture fails on any."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     """A fresh page (1024×768, Chinese) whose relative URLs go to the live server."""
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1024, "height": 768}, locale="zh-CN"
     )
     context.set_default_timeout(10_000)
+    context.expose_function("__cspViolation", lambda report: csp_violations.append(report))
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     yield page
+    # A round trip to each page lets its last reports reach the test; a page closed or
+    # navigating meanwhile has nothing left to say.
+    for open_page in context.pages:
+        with contextlib.suppress(Exception):
+            open_page.evaluate("0")
     context.close()
+    assert csp_violations == [], "the Content Security Policy refused: " + "; ".join(csp_violations)
 
 
 @pytest.fixture
