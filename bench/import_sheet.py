@@ -198,13 +198,13 @@ def measure(project, clerk, content: bytes, count: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from desk import imports
+    from desk.imports import context, reading, services
 
     started = time.perf_counter()
-    rows = imports.parse_sheet(content, "bench.xlsx")
+    rows = reading.parse_sheet(content, "bench.xlsx")
     parsed = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        report = imports.sheet_import(
+        report = services.sheet_import(
             project=project, rows=rows, atomic=False, dry_run=False, acting_user=clerk
         )
     done = time.perf_counter()
@@ -216,7 +216,7 @@ def measure(project, clerk, content: bytes, count: int) -> dict:
         "import_seconds": round(done - parsed, 3),
         "rows_per_second": round(count / (done - started)),
         "queries": len(queries.captured_queries),
-        "chunks": -(-count // imports.CHUNK_SIZE),
+        "chunks": -(-count // context.CHUNK_SIZE),
         "created": body["created"],
         "invalid": body["invalid"],
         "duplicate": body["duplicate"],

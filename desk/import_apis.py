@@ -10,7 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from desk.imports import ensure_may_import, parse_sheet, sheet_import
+from desk.imports.reading import parse_sheet
+from desk.imports.services import ensure_may_import, sheet_import
 from projects.access import member_project_by_code
 from salesoffice.errors import DomainError
 

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from customers.models import ImportBatch
-from desk.imports import ensure_may_import, report_xlsx, template_xlsx
+from desk.imports.report import report_xlsx, template_xlsx
+from desk.imports.services import ensure_may_import
 from projects.access import project_for
 from projects.models import Project
 from salesoffice.errors import NotFound, NotPermitted

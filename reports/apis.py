@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from projects.access import SITE_STAFF, member_project_by_code, project_for
-from reports import engine, statements
+from reports import access, statements
+from reports.periods import today_of
 from reports.registry import RECIPES
 from salesoffice.api import iso, money
 from salesoffice.errors import NotFound, NotPermitted
@@ -44,9 +45,9 @@ class ReportApi(APIView):
         if recipe is None:
             raise NotFound(_("No such report."), code="unknown_report")
         project = member_project_by_code(request.user, request.query_params.get("project", ""))
-        if not engine.may_read(request.user, name):
+        if not access.may_read(request.user, name):
             raise NotPermitted()
-        today = engine.today_of(project, timezone.now())
+        today = today_of(project, timezone.now())
         report = recipe.build(project, recipe.period(request.query_params, today))
         return Response({"report": name, "project": project.code, **recipe.json(report)})
 

@@ -1,4 +1,5 @@
-"""Chart specifications for static/js/charts.js, built from the reports (reports/engine.py).
+"""Chart specifications for static/js/charts.js, built from the reports (reports/visits.py,
+daily.py, funnel.py, sales.py, overdue.py).
 
 A spec is plain JSON, passed to the page with ``json_script``: labels, datasets and a few
 switches (stacked, horizontal, money). Money travels as strings with two decimals ("1200000.00")
@@ -15,15 +16,11 @@ from django.utils.translation import gettext as _
 
 from customers.models import Stage
 from projects.access import display_name
-from reports.engine import (
-    DailyReport,
-    FunnelReport,
-    OverdueReport,
-    SalesReport,
-    SourceReport,
-    Tally,
-    VisitCallSheet,
-)
+from reports.daily import DailyReport
+from reports.funnel import FunnelReport
+from reports.overdue import OverdueReport
+from reports.sales import SalesReport
+from reports.visits import SourceReport, Tally, VisitCallSheet
 
 # The pipeline's colours: grey waiting, blue interested, amber talking, green done, red lost.
 STAGE_COLOURS = {

@@ -17,17 +17,10 @@ from attribution.rotation import LATE, UNREGISTERED, FairnessReport, ReceptionLi
 from disputes.selectors import MonthViolations
 from projects.models import Project
 from projects.navigation import DASHBOARD_TILES, Waiting
-from reports.engine import (
-    DailyReport,
-    FunnelReport,
-    MonthSales,
-    daily_report,
-    day_period,
-    funnel_report,
-    month_period,
-    sales_report,
-    today_of,
-)
+from reports.daily import DailyReport, daily_report
+from reports.funnel import FunnelReport, funnel_report
+from reports.periods import day_period, month_period, today_of
+from reports.sales import MonthSales, sales_report
 
 
 @dataclass

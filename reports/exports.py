@@ -1,6 +1,7 @@
 """The reports as data: JSON for the API (money as strings with two decimals) and XLSX tables
 (money as numbers shown with two decimals). One function per report and format, reading what
-reports/engine.py computed; nothing here queries the database."""
+the reports computed (reports/visits.py, daily.py, funnel.py, sales.py, overdue.py); nothing
+here queries the database."""
 
 from __future__ import annotations
 
@@ -10,19 +11,12 @@ from django.utils.translation import gettext as _
 
 from projects.access import display_name, person
 from reports.charts import money_text
-from reports.engine import (
-    ACTIVITIES,
-    Activity,
-    DailyReport,
-    FunnelReport,
-    MonthSales,
-    OverdueReport,
-    Period,
-    SalesReport,
-    SourceReport,
-    Tally,
-    VisitCallSheet,
-)
+from reports.daily import ACTIVITIES, Activity, DailyReport
+from reports.funnel import FunnelReport
+from reports.overdue import OverdueReport
+from reports.periods import Period
+from reports.sales import MonthSales, SalesReport
+from reports.visits import SourceReport, Tally, VisitCallSheet
 from salesoffice.api import iso
 
 MONEY_FORMAT = "#,##0.00"

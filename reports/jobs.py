@@ -4,7 +4,7 @@ project is told the day's visits, calls and walk-ins not registered in time.
 Set-based and idempotent like every job: per time zone, one grouped query for the day's
 registrations, one for the receptions and one for the managers; the key (project, local day,
 manager) makes a second run add nothing, and a late run still reports the day it was for.
-The figures are the reports' own (reports/engine.py: voided registrations do not count).
+The figures are the reports' own (reports/figures.py: voided registrations do not count).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from customers.models import Kind, Registration
 from projects.models import Membership, Notification, Project
 from projects.notifications import notify_many
 from projects.roles import Role
-from reports.engine import voided
+from reports.figures import voided
 
 SUMMARY_HOUR = 21  # local: after the evening's sheets are in (当晚交给内业)
 

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from projects.models import Project
-from reports import charts, engine, exports
-from reports.engine import Period
+from reports import access, charts, exports
+from reports.daily import daily_report
+from reports.funnel import funnel_report
+from reports.overdue import overdue_report
+from reports.periods import Period, day_period, month_period, months_period, period_from
+from reports.sales import sales_report
+from reports.visits import source_report, visit_call_sheet
 
 SALES_MONTHS = 12  # the sales report shows the last twelve months unless asked otherwise
 
@@ -24,60 +29,60 @@ class Recipe:
     day_only: bool = False  # a report of one day reads ``day`` and nothing else
 
     def period(self, params: Mapping[str, str], today: date) -> Period:
-        """The period asked for, or ``DomainError`` with a code (see engine.period_from)."""
+        """The period asked for, or ``DomainError`` with a code (see periods.period_from)."""
         if self.day_only:
             params = {"day": params.get("day", "")}
-        return engine.period_from(params, self.default(today))
+        return period_from(params, self.default(today))
 
 
 def this_month(today: date) -> Period:
-    return engine.month_period(today.replace(day=1))
+    return month_period(today.replace(day=1))
 
 
 def last_months(today: date) -> Period:
-    return engine.months_period(today.replace(day=1), SALES_MONTHS)
+    return months_period(today.replace(day=1), SALES_MONTHS)
 
 
 RECIPES: dict[str, Recipe] = {
-    engine.SHEET: Recipe(
-        engine.day_period,
-        lambda project, period: engine.visit_call_sheet(project=project, day=period.first),
+    access.SHEET: Recipe(
+        day_period,
+        lambda project, period: visit_call_sheet(project=project, day=period.first),
         charts.sheet_charts,
         exports.sheet_table,
         exports.sheet_json,
         day_only=True,
     ),
-    engine.DAILY: Recipe(
-        engine.day_period,
-        lambda project, period: engine.daily_report(project=project, period=period),
+    access.DAILY: Recipe(
+        day_period,
+        lambda project, period: daily_report(project=project, period=period),
         charts.daily_charts,
         exports.daily_table,
         exports.daily_json,
     ),
-    engine.SOURCES: Recipe(
+    access.SOURCES: Recipe(
         this_month,
-        lambda project, period: engine.source_report(project=project, period=period),
+        lambda project, period: source_report(project=project, period=period),
         charts.source_charts,
         exports.sources_table,
         exports.sources_json,
     ),
-    engine.FUNNEL: Recipe(
+    access.FUNNEL: Recipe(
         this_month,
-        lambda project, period: engine.funnel_report(project=project, period=period),
+        lambda project, period: funnel_report(project=project, period=period),
         charts.funnel_charts,
         exports.funnel_table,
         exports.funnel_json,
     ),
-    engine.SALES: Recipe(
+    access.SALES: Recipe(
         last_months,
-        lambda project, period: engine.sales_report(project=project, period=period),
+        lambda project, period: sales_report(project=project, period=period),
         charts.sales_charts,
         exports.sales_table,
         exports.sales_json,
     ),
-    engine.OVERDUE: Recipe(
-        engine.day_period,
-        lambda project, period: engine.overdue_report(project=project, day=period.first),
+    access.OVERDUE: Recipe(
+        day_period,
+        lambda project, period: overdue_report(project=project, day=period.first),
         charts.overdue_charts,
         exports.overdue_table,
         exports.overdue_json,

@@ -1,7 +1,7 @@
 """Pages of the office's reports and the manager's dashboard: each computes its report
-(reports/engine.py), its charts (reports/charts.py) and renders; exports go through
+(reports/registry.py), its charts (reports/charts.py) and renders; exports go through
 projects.exports.xlsx_response (managers only, logged). Who reads which report is
-reports.engine.REPORT_ROLES."""
+reports.access.REPORT_ROLES."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from projects.exports import export_allowed, xlsx_response
 from projects.models import Project
 from projects.pages import page_project, render_local
 from projects.roles import Role
-from reports import charts, engine, exports, statements
+from reports import access, charts, exports, statements
 from reports.dashboard import dashboard as dashboard_of
-from reports.engine import Period
+from reports.periods import Period, today_of
 from reports.registry import RECIPES, Recipe
 from salesoffice.errors import DomainError
 from salesoffice.periods import next_month, parse_month, previous_month
@@ -32,7 +32,7 @@ from salesoffice.periods import next_month, parse_month, previous_month
 
 @dataclass(frozen=True)
 class ReportPage:
-    """One report: its name (reports.engine), title, template and filter kind."""
+    """One report: its name (reports.access), title, template and filter kind."""
 
     name: str
     title: str
@@ -43,14 +43,14 @@ class ReportPage:
 
 PAGES = (
     ReportPage(
-        engine.SHEET,
+        access.SHEET,
         gettext_lazy("Visits and calls"),
         gettext_lazy("The day's registrations by time, kind, consultant and source (来人来电表)."),
         "report-visits-calls",
         "day",
     ),
     ReportPage(
-        engine.DAILY,
+        access.DAILY,
         gettext_lazy("Consultants' daily report"),
         gettext_lazy(
             "Per consultant and day: visits, calls, new customers, follow-ups, deals (业务日报表)."
@@ -59,28 +59,28 @@ PAGES = (
         "day-or-month",
     ),
     ReportPage(
-        engine.SOURCES,
+        access.SOURCES,
         gettext_lazy("Visits by source"),
         gettext_lazy("Visits, calls and new customers per source (信息来源) over a period."),
         "report-sources",
         "month",
     ),
     ReportPage(
-        engine.FUNNEL,
+        access.FUNNEL,
         gettext_lazy("Funnel"),
         gettext_lazy("Customers per stage now, and the period's moves between stages."),
         "report-funnel",
         "month",
     ),
     ReportPage(
-        engine.SALES,
+        access.SALES,
         gettext_lazy("Sales and collections"),
         gettext_lazy("Subscriptions, contracts and collections by month."),
         "report-sales",
         "months",
     ),
     ReportPage(
-        engine.OVERDUE,
+        access.OVERDUE,
         gettext_lazy("Overdue payments"),
         gettext_lazy("Instalments past due and not yet paid, by age."),
         "report-overdue",
@@ -95,7 +95,7 @@ PAGE_BY_NAME = {page.name: page for page in PAGES}
 
 def report_project(request, code: str, name: str) -> Project:
     """404 outside the user's projects, 403 for a role that does not read this report."""
-    return page_project(request, code, engine.REPORT_ROLES[name])
+    return page_project(request, code, access.REPORT_ROLES[name])
 
 
 def export_project(request, code: str) -> Project:
@@ -120,7 +120,7 @@ def render_report(request, project: Project, name: str, period: Period, report, 
         "query": urlencode(period.params()),
         "neighbours": [urlencode(p.params()) if p else "" for p in period.neighbours()],
         "charts": chart_specs,
-        "tabs": [p for p in PAGES if engine.may_read(request.user, p.name)],
+        "tabs": [p for p in PAGES if access.may_read(request.user, p.name)],
         "may_export": export_allowed(request.user),
     }
     return render_local(request, project, f"reports/{name.replace('-', '_')}.html", context)
@@ -146,7 +146,7 @@ def export(request, project: Project, name: str, period: Period, table: exports.
 
 def _built(request, project: Project, name: str, now: datetime):
     recipe = RECIPES[name]
-    period = chosen_period(request, recipe, engine.today_of(project, now))
+    period = chosen_period(request, recipe, today_of(project, now))
     return recipe, period, recipe.build(project, period)
 
 
@@ -177,8 +177,8 @@ def report_export(name: str):
 @login_required
 @require_GET
 def report_index(request, code):
-    project = page_project(request, code, engine.ANY_REPORT_ROLES)
-    tabs = [p for p in PAGES if engine.may_read(request.user, p.name)]
+    project = page_project(request, code, access.ANY_REPORT_ROLES)
+    tabs = [p for p in PAGES if access.may_read(request.user, p.name)]
     return render_local(request, project, "reports/index.html", {"tabs": tabs})
 
 
@@ -190,7 +190,7 @@ def dashboard(request, code):
     context = {
         "board": board,
         "charts": charts.dashboard_charts(board),
-        "tabs": [p for p in PAGES if engine.may_read(request.user, p.name)],
+        "tabs": [p for p in PAGES if access.may_read(request.user, p.name)],
         "month_query": urlencode({"month": board.month.strftime("%Y-%m")}),
     }
     return render_local(request, project, "reports/dashboard.html", context)

@@ -16,8 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from customers.models import Customer, Household, ImportBatch, Registration
-from desk import imports
-from desk.imports import SheetRow, parse_sheet, sheet_import
+from desk.imports import classifying, context, reading, services, storing
+from desk.imports.cells import read_time
+from desk.imports.reading import parse_sheet
+from desk.imports.report import template_xlsx
+from desk.imports.services import sheet_import
+from desk.imports.sheet import SheetRow
 from desk.services import customer_get_or_create
 from salesoffice.errors import DomainError, NotPermitted
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
@@ -141,15 +145,15 @@ class TestParseSheet:
         ["2026-03-02 10:00", "2026/3/2 10:00", "2026-03-02T10:00:00", "2026年3月2日 10:00"],
     )
     def test_text_times_are_read_as_naive_local_times(self, text):
-        assert imports.read_time(text) == (datetime(2026, 3, 2, 10, 0), "")
+        assert read_time(text) == (datetime(2026, 3, 2, 10, 0), "")
 
     def test_a_time_with_offset_keeps_it(self):
-        when, _ = imports.read_time("2026-03-02T02:00:00+00:00")
+        when, _ = read_time("2026-03-02T02:00:00+00:00")
         assert when.astimezone(SH) == datetime(2026, 3, 2, 10, 0, tzinfo=SH)
 
     @pytest.mark.parametrize("text", ["yesterday", "2026-03-02", "2026-13-40 10:00"])
     def test_an_unreadable_time_is_kept_as_text(self, text):
-        assert imports.read_time(text) == (None, text)
+        assert read_time(text) == (None, text)
 
     def test_an_xlsx_with_datetime_cells_and_number_phones(self):
         line = ["来电", datetime(2026, 3, 2, 10, 30), "李强", "王", "男", 13800138000, None, None]
@@ -176,14 +180,14 @@ class TestParseSheet:
         assert caught.value.code == "unreadable_sheet"
 
     def test_a_sheet_over_the_limit_is_refused(self, monkeypatch):
-        monkeypatch.setattr(imports, "MAX_ROWS", 3)
+        monkeypatch.setattr(reading, "MAX_ROWS", 3)
         with pytest.raises(DomainError) as caught:
             parse_sheet(xlsx_bytes([sheet_line(n) for n in range(5)]), "sheet.xlsx")
         assert caught.value.code == "sheet_too_large"
 
     def test_a_workbook_that_unpacks_beyond_the_bound_is_refused_before_reading(self, monkeypatch):
         content = xlsx_bytes([sheet_line(n) for n in range(3)])
-        monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
+        monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
         with pytest.raises(DomainError) as caught:
             parse_sheet(content, "sheet.xlsx")
         assert caught.value.code == "sheet_too_large"
@@ -207,7 +211,7 @@ class TestParseSheet:
         )
 
     def test_the_template_reads_back(self):
-        [row] = parse_sheet(imports.template_xlsx(), "template.xlsx")
+        [row] = parse_sheet(template_xlsx(), "template.xlsx")
         assert (row.kind, row.consultant, row.phone) == ("visit", "王芳", "13800138000")
 
 
@@ -438,7 +442,7 @@ class TestSetBased:
         )
 
     def test_queries_grow_by_chunk_not_by_row(self, project, staff, monkeypatch):
-        monkeypatch.setattr(imports, "CHUNK_SIZE", 100)
+        monkeypatch.setattr(context, "CHUNK_SIZE", 100)
         one_chunk = queries_for(project, staff["clara"], 100)
         project_two = ProjectFactory(code="HX02")
         for user in staff.values():
@@ -450,7 +454,7 @@ class TestSetBased:
         self, project, staff, monkeypatch
     ):
         """The chunk's insert collides with the winner; its households roll back with it."""
-        classify, insert = imports.classify, imports.insert_customers
+        classify, insert = classifying.classify, storing.insert_customers
         calls = []
 
         def front_desk_wins_after_the_read(rows, ctx):
@@ -462,8 +466,8 @@ class TestSetBased:
             calls.append(len(rows))
             return insert(rows, ctx)
 
-        monkeypatch.setattr(imports, "classify", front_desk_wins_after_the_read)
-        monkeypatch.setattr(imports, "insert_customers", counted_insert)
+        monkeypatch.setattr(services, "classify", front_desk_wins_after_the_read)
+        monkeypatch.setattr(storing, "insert_customers", counted_insert)
         report = run(project, [sheet_line(n) for n in range(1, 4)], staff["clara"])
         assert calls == [3, 2]
         assert [r.status for r in report.rows] == ["created"] * 3

@@ -15,18 +15,12 @@ from openpyxl import load_workbook
 
 from orders.balances import item_balances
 from projects.models import ExportLog
-from reports.engine import (
-    Period,
-    daily_report,
-    day_period,
-    funnel_report,
-    month_period,
-    overdue_report,
-    period_from,
-    sales_report,
-    source_report,
-    visit_call_sheet,
-)
+from reports.daily import daily_report
+from reports.funnel import funnel_report
+from reports.overdue import overdue_report
+from reports.periods import Period, day_period, month_period, period_from
+from reports.sales import sales_report
+from reports.visits import source_report, visit_call_sheet
 from salesoffice.errors import DomainError
 from tests.factories import CustomerFactory, ProjectFactory, RegistrationFactory, UserFactory
 from tests.reports.report_data import (
