@@ -69,10 +69,15 @@ def customers_seen_in_full(user, customers: Iterable[Customer], at: datetime | N
 
 
 def _by_project(customers: list[Customer]) -> list[tuple[Project, list[Customer]]]:
-    grouped: dict[int, tuple[Project, list[Customer]]] = {}
+    """The customers by project, the projects read in one query."""
+    grouped: dict[int, list[Customer]] = {}
     for customer in customers:
-        grouped.setdefault(customer.project_id, (customer.project, []))[1].append(customer)
-    return list(grouped.values())
+        grouped.setdefault(customer.project_id, []).append(customer)
+    projects = Project.objects.in_bulk(grouped)
+    for pk, members in grouped.items():
+        for customer in members:
+            customer.project = projects[pk]  # what may_see_in_full reads, without a query each
+    return [(projects[pk], members) for pk, members in grouped.items()]
 
 
 def visible_customer(request, pk: int):

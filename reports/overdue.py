@@ -9,17 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from attribution.windows import day_bounds
-from customers.models import Customer
-from orders.models import Contract, ContractCancellation, Payment, ScheduleItem, Subscription
+from orders.models import Payment, ScheduleItem
 from projects.models import Project
 from reports.figures import ZERO
 
-User = get_user_model()
 AGING = (
     ("1-30", 1, 30),
     ("31-60", 31, 60),
@@ -71,95 +70,104 @@ class OverdueReport:
     total: AgingBucket = field(default_factory=lambda: AgingBucket("total", 0, 0, ZERO))
 
 
-def _overdue_sql() -> str:
-    """What settled each contract (its deposit, then payments less refunds, never below zero)
-    spread over its items in due order, as orders/balances.py does: an item is paid up to
-    what is left after the items due before it. One statement."""
-    tables = {
-        "item": ScheduleItem._meta.db_table,
-        "contract": Contract._meta.db_table,
-        "payment": Payment._meta.db_table,
-        "cancel": ContractCancellation._meta.db_table,
-        "subscription": Subscription._meta.db_table,
-        "customer": Customer._meta.db_table,
-        "user": User._meta.db_table,
-    }
-    buckets = " ".join(
-        f"WHEN days >= {low} AND days <= {high} THEN '{key}'"
-        if high
-        else f"WHEN days >= {low} THEN '{key}'"
-        for key, low, high in AGING
+def _late_items(project: Project, day: date, until) -> QuerySet:
+    """Every schedule item due before ``day`` on a contract signed and not cancelled by
+    ``until``, with ``before`` (what the items due earlier on its contract ask) and ``paid`` (its
+    deposit, then its payments less refunds made by ``until``, never below zero). One statement,
+    with the ORM's window and ``Greatest``: the same on PostgreSQL and on SQLite."""
+    paid = (
+        Payment.objects.filter(project=project, paid_at__lt=until, contract=OuterRef("contract"))
+        .order_by()
+        .values("contract")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
-    return """
-    WITH paid AS (
-        SELECT contract_id, SUM(amount) AS paid FROM {payment}
-        WHERE project_id = %(project)s AND paid_at < %(until)s GROUP BY contract_id
-    ), items AS (
-        SELECT i.id, i.contract_id, i.sequence, i.label, i.due, i.amount,
-               SUM(i.amount) OVER (
-                   PARTITION BY i.contract_id ORDER BY i.due, i.sequence
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-               ) - i.amount AS before,
-               GREATEST(s.deposit + COALESCE(p.paid, 0), 0) AS paid
-        FROM {item} i
-        JOIN {contract} c ON c.id = i.contract_id
-        JOIN {subscription} s ON s.id = c.subscription_id
-        LEFT JOIN paid p ON p.contract_id = i.contract_id
-        WHERE c.project_id = %(project)s AND c.signed_at < %(until)s
-          AND NOT EXISTS (
-              SELECT 1 FROM {cancel} x WHERE x.contract_id = c.id AND x.occurred_at < %(until)s
-          )
-    ), overdue AS (
-        SELECT *, amount - LEAST(GREATEST(paid - before, 0), amount) AS unpaid,
-               %(day)s::date - due AS days
-        FROM items WHERE due < %(day)s::date
-    ), flagged AS (
-        SELECT *, CASE {buckets} END AS bucket FROM overdue WHERE unpaid > 0
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return (
+        ScheduleItem.objects.filter(
+            contract__project=project, contract__signed_at__lt=until, due__lt=day
+        )
+        # Items due on or after the day come after these in due order: leaving them out does
+        # not change what is due before each one.
+        .exclude(contract__cancellation__occurred_at__lt=until)
+        .annotate(
+            before=Window(
+                Sum("amount"),
+                partition_by=[F("contract_id")],
+                order_by=[F("due").asc(), F("sequence").asc()],
+                frame=RowRange(start=None, end=0),
+            )
+            - F("amount"),
+            paid=Greatest(
+                F("contract__subscription__deposit")
+                + Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money),
+                Value(ZERO),
+                output_field=money,
+            ),
+        )
+        .values_list(
+            "contract_id",
+            "contract__number",
+            "contract__subscription__customer_id",
+            "contract__subscription__customer__name",
+            "contract__subscription__consultant__first_name",
+            "contract__subscription__consultant__username",
+            "sequence",
+            "label",
+            "due",
+            "amount",
+            "before",
+            "paid",
+        )
     )
-    """.format(buckets=buckets, **tables)
 
 
-def _overdue_rows(sql: str, params: dict) -> list[OverdueItem]:
-    tables = {
-        "contract": Contract._meta.db_table,
-        "subscription": Subscription._meta.db_table,
-        "customer": Customer._meta.db_table,
-        "user": User._meta.db_table,
+def _overdue_item(row, day: date) -> OverdueItem | None:
+    """The row as an overdue item, or None when the money settled it (an item is paid up to
+    what is left after the items due before it, as orders/balances.py spreads it)."""
+    (contract, number, customer, name, first_name, username, sequence, label, due, amount,
+     before, paid) = row  # fmt: skip
+    unpaid = amount - min(max(paid - before, ZERO), amount)
+    if unpaid <= 0:
+        return None
+    days = (day - due).days
+    return OverdueItem(
+        contract, number, customer, name, first_name or username, sequence, label, due,
+        amount, unpaid, days,
+    )  # fmt: skip
+
+
+def _bucket_of(days: int) -> str:
+    return next(key for key, low, high in AGING if days >= low and (high is None or days <= high))
+
+
+def _buckets(items: list[OverdueItem]) -> dict[str, AgingBucket]:
+    """Per aging bucket and in total: items, contracts and the unpaid sum."""
+    groups: dict[str, list[OverdueItem]] = {"total": items}
+    for item in items:
+        groups.setdefault(_bucket_of(item.days), []).append(item)
+    return {
+        key: AgingBucket(
+            key,
+            len(group),
+            len({i.contract_id for i in group}),
+            sum((i.unpaid for i in group), ZERO),
+        )
+        for key, group in groups.items()
     }
-    select = """
-    SELECT f.contract_id, c.number, cu.id, cu.name, COALESCE(NULLIF(u.first_name, ''), u.username),
-           f.sequence, f.label, f.due, f.amount, f.unpaid, f.days
-    FROM flagged f
-    JOIN {contract} c ON c.id = f.contract_id
-    JOIN {subscription} s ON s.id = c.subscription_id
-    JOIN {customer} cu ON cu.id = s.customer_id
-    JOIN {user} u ON u.id = s.consultant_id
-    ORDER BY f.due, c.number, f.sequence
-    """.format(**tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql + select, params)
-        return [OverdueItem(*row) for row in cursor.fetchall()]
-
-
-def _overdue_buckets(sql: str, params: dict) -> dict[str, AgingBucket]:
-    """Per aging bucket and in total (ROLLUP): items, contracts and the unpaid sum."""
-    select = """
-    SELECT COALESCE(bucket, 'total'), COUNT(*), COUNT(DISTINCT contract_id), SUM(unpaid)
-    FROM flagged GROUP BY ROLLUP (bucket)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql + select, params)
-        return {row[0]: AgingBucket(row[0], row[1], row[2], row[3] or ZERO) for row in cursor}
 
 
 def overdue_report(*, project: Project, day: date) -> OverdueReport:
     """Schedule items due before ``day`` and not covered by the deposit and the payments made
-    by the end of it, on contracts signed and not cancelled by then. Two statements, whatever
+    by the end of it, on contracts signed and not cancelled by then. One statement, whatever
     the size."""
-    params = {"project": project.pk, "day": day, "until": day_bounds(day, project.tzinfo)[1]}
-    sql = _overdue_sql()
-    items = _overdue_rows(sql, params)
-    found = _overdue_buckets(sql, params)
+    until = day_bounds(day, project.tzinfo)[1]
+    rows = (_overdue_item(row, day) for row in _late_items(project, day, until))
+    items = sorted(
+        (item for item in rows if item is not None),
+        key=lambda i: (i.due, i.contract_number, i.sequence),
+    )
+    found = _buckets(items)
     buckets = [found.get(key, AgingBucket(key, 0, 0, ZERO)) for key, _low, _high in AGING]
     total = found.get("total", AgingBucket("total", 0, 0, ZERO))
     return OverdueReport(project, day, items, buckets, total)
