@@ -38,6 +38,8 @@ test: install
 	scripts/system-deps.sh test
 	$(MAKE) --no-print-directory lint
 	scripts/with-services.sh $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	# The reports once more on SQLite, the embedded database of `make run`.
+	scripts/with-services.sh env SALESOFFICE_TESTS_ON_SQLITE=1 $(VENV)/bin/pytest -q -p no:xdist tests/reports
 
 bench: install
 	scripts/system-deps.sh test
