@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attribution.facts import Verdict
-from attribution.rotation import reception_for_registration
+from attribution.rotation.receptions import reception_for_registration
 from attribution.selectors import names_for, policy_in_force, verdicts_for
 from attribution.services import (
     household_states_refresh,
