@@ -34,7 +34,8 @@ from attribution.services import household_states_refresh
 from customers.models import Customer, Household, ImportBatch, Kind, Registration
 from customers.validity import attribution_time, phone_or_defect, reason_text, registration_defects
 from disputes.models import DisputeKind, ViolationKind
-from disputes.services import ViolationDraft, dispute_open, violations_record
+from disputes.opening import dispute_open
+from disputes.violations import ViolationDraft, violations_record
 from projects.access import has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role

@@ -32,7 +32,8 @@ from customers.models import (
 )
 from customers.validity import attribution_time, phone_or_defect, registration_defects
 from disputes.models import DisputeKind, ViolationKind
-from disputes.services import dispute_open, violation_record
+from disputes.opening import dispute_open
+from disputes.violations import violation_record
 from projects.access import RECEIVING_ROLES, has_role, is_member
 from projects.models import Project
 from projects.notifications import notify

@@ -15,8 +15,8 @@ from channels.services import ReportInput, channel_report_create, visit_confirm
 from commission.rules import Share
 from commission.selectors import current_shares
 from commission.services import commission_set
+from disputes.decisions import live_deal_of
 from disputes.models import Dispute, DisputeKind
-from disputes.services import live_deal_of
 from orders.models import Subscription, SubscriptionCancellation, UnitHold, UnitStatus
 from orders.services import subscription_cancel
 from projects.models import Membership, Notification
