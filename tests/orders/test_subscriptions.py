@@ -10,8 +10,9 @@ from django.utils import timezone
 from attribution.facts import ChannelFact
 from attribution.models import HouseholdState
 from attribution.selectors import FACT_SOURCES, household_verdict
+from channels.confirmation import visit_confirm
 from channels.models import ChannelAgreement
-from channels.services import ReportInput, channel_report_create, visit_confirm
+from channels.reporting import ReportInput, channel_report_create
 from commission.rules import Share
 from commission.selectors import current_shares
 from commission.services import commission_set
