@@ -7,7 +7,7 @@ class AttributionConfig(AppConfig):
     verbose_name = _("Attribution")
 
     def ready(self) -> None:
-        from attribution.rotation import fairness_today
+        from attribution.rotation.fairness import fairness_today
         from attribution.selectors import lapsing_claims
         from attribution.visibility import closed_customer_links
         from projects.navigation import DASHBOARD_TILES, NAV_ITEMS, NavItem

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from attribution import rotation_views, views
+from attribution import views
+from attribution.rotation import views as rotation_views
 
 urlpatterns = [
     path("p/<slug:code>/rotation/", rotation_views.rotation_page, name="rotation"),

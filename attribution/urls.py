@@ -1,6 +1,7 @@
 from django.urls import path
 
-from attribution import apis, rotation_apis, setup_apis
+from attribution import apis, setup_apis
+from attribution.rotation import apis as rotation_apis
 
 urlpatterns = [
     path("projects/", setup_apis.ProjectListCreateApi.as_view(), name="api-projects"),

@@ -14,9 +14,16 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from channels import selectors, services
+from channels import selectors
+from channels.confirmation import (
+    confirmation_sign,
+    ensure_front_desk,
+    unknown_registration,
+    visit_confirm,
+)
 from channels.models import ChannelReport, ReportStatus, VisitConfirmation
 from channels.presenters import confirmation_payload, report_payload
+from channels.reporting import ReportInput, channel_report_create
 from customers.models import Gender, Registration
 from projects.access import has_role, member_project_by_code, project_for
 from projects.roles import Role
@@ -94,8 +101,8 @@ class ChannelReportListCreateApi(APIView):
         values = dict(data.validated_data)
         project = member_project_by_code(request.user, values.pop("project"))
         values["reported_at"] = in_zone(values["reported_at"], project.tzinfo)
-        report = services.channel_report_create(
-            project=project, agent=request.user, data=services.ReportInput(**values)
+        report = channel_report_create(
+            project=project, agent=request.user, data=ReportInput(**values)
         )
         body = report_payload(
             selectors.with_facts(ChannelReport.objects).get(pk=report.pk),
@@ -123,15 +130,15 @@ class ConfirmVisitApi(APIView):
     @extend_schema(request=InputSerializer, responses={200: dict, 409: dict})
     def post(self, request, pk):
         report = selectors.report_for(request.user, pk)
-        services.ensure_front_desk(request.user, report.project)
+        ensure_front_desk(request.user, report.project)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = Registration.objects.filter(
             pk=data.validated_data["registration"], project=report.project
         ).first()
         if registration is None:
-            raise services.unknown_registration()
-        confirmation = services.visit_confirm(
+            raise unknown_registration()
+        confirmation = visit_confirm(
             report=report, registration=registration, acting_user=request.user
         )
         return Response({"id": report.pk, **signed_payload(confirmation)})
@@ -143,7 +150,7 @@ class SignApi(APIView):
     @extend_schema(request=None, responses={201: dict, 409: dict})
     def post(self, request, pk):
         report = selectors.report_for(request.user, pk)
-        signature = services.confirmation_sign(report=report, acting_user=request.user)
+        signature = confirmation_sign(report=report, acting_user=request.user)
         body = {"id": report.pk, "party": signature.party, **signed_payload(signature.confirmation)}
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from channels.models import ChannelReport, ReportEndOutcome, SignatureParty, VisitConfirmation
-from channels.services import refusal_text
+from channels.reporting import refusal_text
 from projects.access import person
 from salesoffice.api import iso
 

@@ -21,10 +21,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attribution.selectors import policy_in_force
 from attribution.windows import local_day
-from channels import selectors, services
+from channels import selectors
+from channels.confirmation import (
+    confirmation_sign,
+    end_text,
+    party_of,
+    unknown_registration,
+    visit_confirm,
+)
 from channels.forms import ChannelReportForm
 from channels.models import ChannelReport, ReportStatus, SignatureParty, VisitConfirmation
-from channels.services import phone_pattern
+from channels.reporting import (
+    ReportInput,
+    ReportRefused,
+    channel_report_create,
+    phone_pattern,
+    refusal_text,
+)
 from customers.models import Registration
 from projects.access import projects_of
 from projects.models import Project
@@ -63,9 +76,9 @@ class ReportRow:
         """Why a report was refused or ended, in the reader's language."""
         report = self.report
         if report.refused:
-            return services.refusal_text(report.refusal_code)
+            return refusal_text(report.refusal_code)
         end = report.invalid_end()
-        return services.end_text(end.code) if end else ""
+        return end_text(end.code) if end else ""
 
 
 def report_row(report: ChannelReport, user, now: datetime, visits=()) -> ReportRow:
@@ -91,7 +104,7 @@ def report_row(report: ChannelReport, user, now: datetime, visits=()) -> ReportR
 
 def _may_sign(user, signed: dict) -> bool:
     try:
-        party = services.party_of(user)
+        party = party_of(user)
     except DomainError:
         return False
     return party not in signed and all(s.signer_id != user.pk for s in signed.values())
@@ -142,10 +155,10 @@ def portal_report(request, code: str):
     if not form.is_valid():
         return portal_page(request, project, form)
     try:
-        report = services.channel_report_create(
-            project=project, agent=request.user, data=services.ReportInput(**form.cleaned_data)
+        report = channel_report_create(
+            project=project, agent=request.user, data=ReportInput(**form.cleaned_data)
         )
-    except services.ReportRefused as exc:
+    except ReportRefused as exc:
         if exc.fields:  # something the agent typed: say so next to it, keep what was typed
             for name, errors in exc.fields.items():
                 form.add_error(name if name in form.fields else None, errors)
@@ -168,7 +181,7 @@ def portal_sign(request, code: str, pk: int):
 def _sign(request, pk: int) -> None:
     try:
         report = selectors.report_for(request.user, pk)
-        services.confirmation_sign(report=report, acting_user=request.user)
+        confirmation_sign(report=report, acting_user=request.user)
         messages.success(request, _("Signed."))
     except DomainError as exc:
         messages.error(request, exc.detail)
@@ -213,11 +226,11 @@ def report_confirm(request, code: str, pk: int):
     ).first()
     try:
         if registration is None:
-            raise services.unknown_registration()
+            raise unknown_registration()
         report = selectors.report_for(request.user, pk)
         if report.project_id != project.pk:
             raise Http404
-        confirmation = services.visit_confirm(
+        confirmation = visit_confirm(
             report=report, registration=registration, acting_user=request.user
         )
         messages.success(

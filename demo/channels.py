@@ -15,14 +15,9 @@ from decimal import Decimal
 from django.contrib import admin
 from django.test import RequestFactory
 
+from channels.confirmation import confirmation_sign, visit_confirm
 from channels.models import ChannelAgreement
-from channels.services import (
-    ReportInput,
-    ReportRefused,
-    channel_report_create,
-    confirmation_sign,
-    visit_confirm,
-)
+from channels.reporting import ReportInput, ReportRefused, channel_report_create
 from customers.models import Registration
 from customers.phones import mask_phone
 from demo.casting import Casting

@@ -10,8 +10,9 @@ from attribution.selectors import household_verdict
 from demo.history import History
 from demo.office import Office, Step
 from demo.staff import MANAGER
+from disputes.decisions import dispute_rule, ruling_input_from_template
 from disputes.models import Dispute
-from disputes.services import dispute_open, dispute_rule, ruling_input_from_template
+from disputes.opening import dispute_open
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from attribution.rotation import roster_set, rotation_status_set, walk_in_receive
+from attribution.rotation.receptions import walk_in_receive
+from attribution.rotation.roster import roster_set, rotation_status_set
 from attribution.services import (
     household_take,
     households_reassign,

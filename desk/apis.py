@@ -12,7 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from attribution.explain import verdict_json, verdict_line, verdict_payload, verdict_usernames
-from attribution.rotation import next_for_visitor
+from attribution.rotation.queue import next_for_visitor
 from attribution.selectors import household_verdict, names_for
 from attribution.visibility import household_in_view
 from customers.models import (

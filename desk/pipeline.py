@@ -30,14 +30,14 @@ from attribution.visibility import household_in_view
 from customers.models import Customer, Stage, StageChange
 from customers.timeline import TimelineEntry
 from projects.access import has_role, is_member
-from projects.roles import Role
+from projects.roles import DESK_ROLES, Role
 from salesoffice.errors import Conflict, DomainError, NotPermitted
 
 MANUAL = "manual"
 DEAL = "subscription"
 REOPENING = ("cancellation", "contract_cancellation")
 # The roles that move stages by hand (a consultant only for customers they own or serve).
-MOVING_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER)
+MOVING_ROLES = DESK_ROLES
 
 # The moves a person makes by hand, from each stage, in the order the control shows them.
 MANUAL_MOVES: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attribution.facts import Verdict
-from attribution.rotation import reception_for_registration
+from attribution.rotation.receptions import reception_for_registration
 from attribution.selectors import names_for, policy_in_force, verdicts_for
 from attribution.services import (
     household_states_refresh,
@@ -32,7 +32,8 @@ from customers.models import (
 )
 from customers.validity import attribution_time, phone_or_defect, registration_defects
 from disputes.models import DisputeKind, ViolationKind
-from disputes.services import dispute_open, violation_record
+from disputes.opening import dispute_open
+from disputes.violations import violation_record
 from projects.access import RECEIVING_ROLES, has_role, is_member
 from projects.models import Project
 from projects.notifications import notify

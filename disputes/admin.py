@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.admin_ledger import LedgerAdmin
-from disputes import selectors, services
+from disputes import selectors
+from disputes.decisions import dispute_final_rule, dispute_rule, ruling_input_from_template
+from disputes.flow import dispute_review, ensure_may_decide
 from disputes.models import OPEN_STATES, Dispute, DisputeState, Violation
 from projects.access import display_name, has_role
 from projects.roles import Role
@@ -136,19 +138,19 @@ def screen_decision(post, dispute: Dispute, user) -> str:
     """Review, rule with a template, or on an appeal rule finally or uphold the ruling."""
     reason = post.get("reason", "")
     if post.get("action") == "review":
-        services.dispute_review(dispute=dispute, note=reason, acting_user=user)
+        dispute_review(dispute=dispute, note=reason, acting_user=user)
         return _("Review recorded.")
     if post.get("uphold"):
-        services.dispute_final_rule(dispute=dispute, ruling=None, reason=reason, acting_user=user)
+        dispute_final_rule(dispute=dispute, ruling=None, reason=reason, acting_user=user)
         return _("The ruling is upheld: the dispute is closed.")
-    services.ensure_may_decide(dispute, user)
-    ruling = services.ruling_input_from_template(
+    ensure_may_decide(dispute, user)
+    ruling = ruling_input_from_template(
         dispute=dispute, template=post.get("template", ""), reason=reason
     )
     if dispute.state == DisputeState.APPEALED:
-        services.dispute_final_rule(dispute=dispute, ruling=ruling, acting_user=user)
+        dispute_final_rule(dispute=dispute, ruling=ruling, acting_user=user)
         return _("Final ruling recorded: the dispute is closed.")
-    services.dispute_rule(dispute=dispute, ruling=ruling, acting_user=user)
+    dispute_rule(dispute=dispute, ruling=ruling, acting_user=user)
     return _("Ruling recorded.")
 
 

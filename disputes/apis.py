@@ -1,4 +1,5 @@
-"""Disputes and the violations ledger over HTTP: thin views over ``services`` and ``selectors``."""
+"""Disputes and the violations ledger over HTTP: thin views over the writes (``opening``,
+``flow``, ``decisions``) and the reads (``selectors``)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,16 @@ from attribution.explain import verdict_json
 from attribution.selectors import household_verdict
 from attribution.services import ensure_manager
 from commission.rules import Share
-from disputes import selectors, services
+from disputes import selectors
+from disputes.decisions import (
+    RulingInput,
+    dispute_final_rule,
+    dispute_rule,
+    ruling_input_from_template,
+)
+from disputes.flow import dispute_appeal, dispute_review, ensure_may_decide
 from disputes.models import Dispute, DisputeState
+from disputes.opening import dispute_open
 from disputes.presenters import dispute_payload, month_payload, step_payload
 from disputes.rulings import RulingTemplate
 from projects.access import is_member, project_by_code, staff_in_project
@@ -67,7 +76,7 @@ class DisputeListCreateApi(APIView):
         values = data.validated_data
         household = household_for(request.user, values["household"])
         claimant = values["claimant"]
-        dispute = services.dispute_open(
+        dispute = dispute_open(
             household=household,
             claimant=(
                 staff_in_project(household.project, claimant, "claimant")
@@ -112,7 +121,7 @@ class DisputeReviewApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = data.validated_data["note"] or data.validated_data["reason"]
-        step = services.dispute_review(dispute=dispute, note=note, acting_user=request.user)
+        step = dispute_review(dispute=dispute, note=note, acting_user=request.user)
         return _answer(request, dispute, step)
 
 
@@ -141,12 +150,12 @@ class RulingSerializer(serializers.Serializer):
     )
 
 
-def ruling_input(dispute: Dispute, values: dict) -> services.RulingInput:
+def ruling_input(dispute: Dispute, values: dict) -> RulingInput:
     """A template gives owner, shares and violations; fields given explicitly win over it."""
     project = dispute.project
     reason = values["reason"]
     if values.get("template"):
-        base = services.ruling_input_from_template(
+        base = ruling_input_from_template(
             dispute=dispute, template=values["template"], reason=reason
         )
     elif "owner" not in values:
@@ -156,7 +165,7 @@ def ruling_input(dispute: Dispute, values: dict) -> services.RulingInput:
             fields={"owner": [_("Required.")]},
         )
     else:
-        base = services.RulingInput(owner=None, reason=reason)
+        base = RulingInput(owner=None, reason=reason)
     owner = base.owner
     if "owner" in values:
         owner = staff_in_project(project, values["owner"], "owner") if values["owner"] else None
@@ -172,7 +181,7 @@ def ruling_input(dispute: Dispute, values: dict) -> services.RulingInput:
             (staff_in_project(project, v["staff"], "staff"), v["kind"])
             for v in values["violations"]
         ]
-    return services.RulingInput(owner, reason, shares, violations, base.template)
+    return RulingInput(owner, reason, shares, violations, base.template)
 
 
 class DisputeRulingApi(APIView):
@@ -181,8 +190,8 @@ class DisputeRulingApi(APIView):
         dispute = selectors.dispute_for(request.user, pk)
         data = RulingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.ensure_may_decide(dispute, request.user)  # a party hears "not permitted" first
-        step = services.dispute_rule(
+        ensure_may_decide(dispute, request.user)  # a party hears "not permitted" first
+        step = dispute_rule(
             dispute=dispute,
             ruling=ruling_input(dispute, data.validated_data),
             acting_user=request.user,
@@ -199,7 +208,7 @@ class DisputeAppealApi(APIView):
         dispute = selectors.dispute_for(request.user, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        step = services.dispute_appeal(
+        step = dispute_appeal(
             dispute=dispute, reason=data.validated_data["reason"], acting_user=request.user
         )
         return _answer(request, dispute, step)
@@ -217,8 +226,8 @@ class DisputeFinalRulingApi(APIView):
         data = FinalRulingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        services.ensure_may_decide(dispute, request.user)
-        step = services.dispute_final_rule(
+        ensure_may_decide(dispute, request.user)
+        step = dispute_final_rule(
             dispute=dispute,
             ruling=None if values["uphold"] else ruling_input(dispute, values),
             reason=values["reason"],

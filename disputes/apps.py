@@ -13,14 +13,11 @@ class DisputesConfig(AppConfig):
         from attribution.selectors import FACT_SOURCES
         from customers.services import TAMPERING_RECORDED
         from customers.timeline import TIMELINE_SOURCES
+        from disputes.admin_access import manager_admin_access_on_joining
         from disputes.facts import dispute_facts
         from disputes.selectors import disputes_waiting, violations_this_month
-        from disputes.services import (
-            manager_admin_access_on_joining,
-            tampering_fine,
-            unregistered_receptions_record,
-        )
         from disputes.timeline import dispute_timeline_entries
+        from disputes.violations import tampering_fine, unregistered_receptions_record
         from projects.navigation import DASHBOARD_TILES, NAV_ITEMS, NavItem
         from projects.roles import Role
         from projects.services import STAFF_JOINED

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from attribution.explain import verdict_json
 from attribution.selectors import household_verdict
 from customers.models import FollowUp, Registration
+from disputes.flow import may_decide
 from disputes.models import (
     OPEN_STATES,
     Dispute,
@@ -26,7 +27,6 @@ from disputes.models import (
     Violation,
 )
 from disputes.rulings import TERMS, RulingTemplate, applicable_templates
-from disputes.services import may_decide
 from disputes.timeline import step_rows
 from projects.access import has_role, is_member
 from projects.models import Project

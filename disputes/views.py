@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from attribution.visibility import visible_customer
-from disputes import selectors, services
+from disputes import selectors
+from disputes.flow import dispute_appeal
 from disputes.forms import AppealForm, DisputeOpenForm
 from disputes.models import DisputeEvidence, DisputeState
+from disputes.opening import dispute_open
 from disputes.timeline import step_rows
 from projects.access import display_name, has_role
 from projects.exports import export_allowed, xlsx_response
@@ -45,7 +47,7 @@ def dispute_open_page(request, pk):
         messages.error(request, _first_error(form))
         return redirect("customer", pk=customer.pk)
     try:
-        services.dispute_open(
+        dispute_open(
             household=customer.household,
             claimant=request.user,
             reason=form.cleaned_data["reason"],
@@ -104,7 +106,7 @@ def dispute_appeal_page(request, pk):
         messages.error(request, _first_error(form))
         return redirect("dispute", pk=dispute.pk)
     try:
-        services.dispute_appeal(
+        dispute_appeal(
             dispute=dispute, reason=form.cleaned_data["reason"], acting_user=request.user
         )
         messages.success(request, _("Appeal recorded: another manager gives the final ruling."))

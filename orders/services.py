@@ -29,7 +29,7 @@ from customers.models import Customer, Household, Stage
 from customers.validity import attribution_time
 from desk.pipeline import stage_move
 from disputes.models import Dispute, DisputeKind
-from disputes.services import dispute_open
+from disputes.opening import dispute_open
 from orders.grid import floor_from_room
 from orders.models import Subscription, SubscriptionCancellation, Unit, UnitHold, UnitStatus
 from projects.access import display_name, has_role

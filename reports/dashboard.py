@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from attribution.rotation import LATE, UNREGISTERED, FairnessReport, ReceptionLine
+from attribution.rotation.fairness import LATE, UNREGISTERED, FairnessReport, ReceptionLine
 from disputes.selectors import MonthViolations
 from projects.models import Project
 from projects.navigation import DASHBOARD_TILES, Waiting

@@ -46,7 +46,7 @@ def _contacts(project_ids: list[int], start: datetime, end: datetime) -> Counter
 
 def _unregistered(project_ids: list[int], start: datetime, end: datetime, now: datetime):
     """Walk-ins not registered by their deadline (未登记), late or still not: the rotation's
-    definition (attribution.rotation.reception_status)."""
+    definition (attribution.rotation.fairness.reception_status)."""
     rows = (
         Reception.objects.filter(project_id__in=project_ids, received_at__gte=start)
         .filter(received_at__lt=end)

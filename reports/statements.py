@@ -13,8 +13,7 @@ from django.db.models import OuterRef, Subquery
 
 from commission.models import CommissionShare, CommissionSplit
 from commission.rules import HUNDRED, cents
-from disputes.models import Dispute
-from disputes.services import OPEN_STATES
+from disputes.models import OPEN_STATES, Dispute
 from orders.models import Subscription
 from projects.access import display_name, has_role
 from projects.models import Project

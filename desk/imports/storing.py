@@ -21,7 +21,8 @@ from desk.imports.classifying import customers_by_phone
 from desk.imports.context import ImportContext, chunks
 from desk.imports.validation import RowFacts
 from disputes.models import DisputeKind, ViolationKind
-from disputes.services import ViolationDraft, dispute_open, violations_record
+from disputes.opening import dispute_open
+from disputes.violations import ViolationDraft, violations_record
 from projects.models import Membership
 from salesoffice.history import history_of_created
 

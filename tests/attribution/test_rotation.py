@@ -12,18 +12,10 @@ from django.utils import timezone
 
 from attribution import jobs
 from attribution.models import Reception
-from attribution.rotation import (
-    fairness_report,
-    next_consultant,
-    next_for_visitor,
-    reception_record,
-    reception_status,
-    roster_of,
-    roster_set,
-    rotation_status_set,
-    today,
-    walk_in_receive,
-)
+from attribution.rotation.fairness import fairness_report, reception_status
+from attribution.rotation.queue import next_consultant, next_for_visitor, roster_of, today
+from attribution.rotation.receptions import reception_record, walk_in_receive
+from attribution.rotation.roster import roster_set, rotation_status_set
 from attribution.selectors import household_verdict
 from attribution.services import policy_version_create
 from customers.models import Customer

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from attribution.models import Reception
-from attribution.rotation import roster_of, roster_set
+from attribution.rotation.queue import roster_of
+from attribution.rotation.roster import roster_set
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from desk.services import RegistrationInput, registration_create
+from disputes.admin_access import manager_admin_access_grant
 from disputes.models import Dispute
-from disputes.services import manager_admin_access_grant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from attribution.rotation import roster_set
+from attribution.rotation.roster import roster_set
 from attribution.windows import local_day
 from customers.models import Registration
 

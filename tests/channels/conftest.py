@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from channels import services
+from channels.reporting import ReportInput, channel_report_create
 from desk.services import RegistrationInput, registration_create
 from projects.models import Membership
 from tests.factories import UserFactory
@@ -37,10 +37,10 @@ def dan(project):
 
 def report(project, agent, name="赵敏", phone="138****8000", gender="F", **fields):
     """A report through the service; a refusal is raised (and the report kept)."""
-    return services.channel_report_create(
+    return channel_report_create(
         project=project,
         agent=agent,
-        data=services.ReportInput(name=name, gender=gender, phone_visible=phone, **fields),
+        data=ReportInput(name=name, gender=gender, phone_visible=phone, **fields),
     )
 
 

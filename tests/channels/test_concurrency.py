@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from channels import services
 from channels.models import ChannelReport
+from channels.reporting import ReportInput, ReportRefused, channel_report_create
 from projects.models import Membership
 from tests.factories import ProjectFactory, UserFactory
 
@@ -24,13 +24,13 @@ def test_ten_agents_reporting_one_customer_at_once_make_one_valid_report():
     def report(agent):
         try:
             barrier.wait()
-            services.channel_report_create(
+            channel_report_create(
                 project=project,
                 agent=agent,
-                data=services.ReportInput(name="赵敏", gender="F", phone_visible="138****8000"),
+                data=ReportInput(name="赵敏", gender="F", phone_visible="138****8000"),
             )
             outcomes.append("valid")
-        except services.ReportRefused as refused:
+        except ReportRefused as refused:
             outcomes.append(refused.code)
         except Exception as exc:
             errors.append(exc)

@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from channels import jobs, services, tasks
+from channels import jobs, tasks
+from channels.confirmation import visit_confirm
 from channels.models import ReportEnd
+from channels.reporting import ReportRefused
 from projects.models import Notification
 from projects.notification_texts import render
 from salesoffice.errors import Conflict
@@ -24,19 +26,19 @@ def reports(project, chan, dan, bob, clara, clock):
     """Lapsing: chan's 赵敏. Not lapsing: a confirmed one, an invalid one, a refused one."""
     lapsing = report(project, chan)
     confirmed = report(project, dan, name="钱多", phone="139****9000")
-    services.visit_confirm(
+    visit_confirm(
         report=confirmed,
         registration=register(project, bob, phone="13900139000", name="钱多"),
         acting_user=clara,
     )
     invalid = report(project, dan, name="孙立", phone="137****7000")
     with pytest.raises(Conflict):
-        services.visit_confirm(
+        visit_confirm(
             report=invalid,
             registration=register(project, bob, phone="13700137000", name="孙小立"),
             acting_user=clara,
         )
-    with pytest.raises(services.ReportRefused):
+    with pytest.raises(ReportRefused):
         report(project, dan)
     return lapsing
 

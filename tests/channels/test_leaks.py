@@ -21,7 +21,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from attribution.models import Reception
-from channels import services
+from channels.confirmation import visit_confirm
 from customers.models import Customer, FollowUp, Household, Registration
 from desk.services import follow_up_create
 from tests.channels.conftest import register, report
@@ -78,7 +78,7 @@ def office(project, alice, bob, clara, mike, chan, dan, clock):
     )
     own = report(project, chan, name="渠道客户", phone="137****6666")
     visit = register(project, bob, phone="13700006666", name="渠道客户")
-    services.visit_confirm(report=own, registration=visit, acting_user=clara)
+    visit_confirm(report=own, registration=visit, acting_user=clara)
     report(project, dan, name="诸葛对手", phone="135****1234")
     return project
 

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from channels import services
+from channels.confirmation import visit_confirm
 from channels.models import ChannelReport
+from channels.reporting import ReportRefused
 from tests.channels.conftest import register, report
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ class TestPortal:
 
     def test_the_agent_signs_a_confirmed_visit(self, as_user, project, chan, bob, clara, clock):
         made = report(project, chan)
-        services.visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
+        visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
         client = as_user(chan)
         assert "sign" in ids_in(client.get("/channel/HX01/"))
         client.post(f"/channel/HX01/reports/{made.pk}/sign/")
@@ -121,7 +122,7 @@ class TestFrontDeskList:
         self, as_user, project, chan, dan, bob, clara, mike, clock
     ):
         made = report(project, chan)
-        services.visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
+        visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
         client = as_user(mike)
         client.post(f"/p/HX01/channel-reports/{made.pk}/sign/", {"status": "confirmed"})
         assert {s.party for s in made.confirmation.signatures.all()} == {"desk", "manager"}
@@ -132,7 +133,7 @@ class TestFrontDeskList:
         self, as_user, project, chan, alice, mike, clock
     ):
         register(project, alice, occurred_at=timezone.now() - timedelta(hours=1))
-        with pytest.raises(services.ReportRefused):
+        with pytest.raises(ReportRefused):
             report(project, chan)
         response = as_user(mike).get("/p/HX01/channel-reports/?status=refused")
         assert {"report-reason", "skimming"} <= ids_in(response)
@@ -163,7 +164,7 @@ class TestFrontDeskList:
             return len(ctx.captured_queries)
 
         made = report(project, chan)
-        services.visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
+        visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
         page_queries()
         few = page_queries()
         for n in range(8):

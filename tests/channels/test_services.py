@@ -10,13 +10,14 @@ from django.utils import timezone
 from attribution.models import Reception
 from attribution.selectors import household_verdict
 from attribution.services import policy_version_create
-from channels import services
+from channels.confirmation import confirmation_sign, visit_confirm
 from channels.models import (
     ChannelAgreement,
     ChannelReport,
     ReportEnd,
     SkimmingFlag,
 )
+from channels.reporting import ReportRefused
 from channels.selectors import channel_share
 from projects.models import Notification
 from salesoffice.errors import Conflict, NotFound, NotPermitted
@@ -25,8 +26,8 @@ from tests.channels.conftest import DAY1, SH, register, report
 pytestmark = pytest.mark.django_db
 
 
-def refusal(callable_, *args, **kwargs) -> services.ReportRefused:
-    with pytest.raises(services.ReportRefused) as caught:
+def refusal(callable_, *args, **kwargs) -> ReportRefused:
+    with pytest.raises(ReportRefused) as caught:
         callable_(*args, **kwargs)
     return caught.value
 
@@ -132,7 +133,7 @@ class TestEarliestReportWins:
         first = report(project, chan)
         at(clock, 2026, 3, 3, 15, 0)
         visit = register(project, bob)
-        services.visit_confirm(report=first, registration=visit, acting_user=clara)
+        visit_confirm(report=first, registration=visit, acting_user=clara)
         at(clock, 2026, 4, 2, 23, 0)  # protected through 4月2日
         assert refusal(report, project, dan).code == "report_duplicate"
         at(clock, 2026, 4, 3, 9, 0)  # protection over, and bob's claim long lapsed
@@ -212,7 +213,7 @@ class TestConfirmation:
         made = report(project, chan)
         at(clock, 2026, 3, 5, 14, 0)
         visit = register(project, bob, name="赵 敏")
-        confirmation = services.visit_confirm(report=made, registration=visit, acting_user=clara)
+        confirmation = visit_confirm(report=made, registration=visit, acting_user=clara)
         assert confirmation.protected_until == datetime(2026, 4, 4, 23, 59, 59, tzinfo=SH)
         assert confirmation.visit_at == visit.attributed_at
         made.refresh_from_db()
@@ -226,7 +227,7 @@ class TestConfirmation:
         made = report(project, chan)
         at(clock, 2026, 3, 5, 14, 0)
         visit = register(project, bob)
-        services.visit_confirm(report=made, registration=visit, acting_user=clara)
+        visit_confirm(report=made, registration=visit, acting_user=clara)
         household = visit.customer.household
         verdict = household_verdict(household, datetime(2026, 4, 4, 23, 59, 59, tzinfo=SH))
         assert (verdict.channel["name"], verdict.channel["agent"]) == ("链家", "chan")
@@ -243,7 +244,7 @@ class TestConfirmation:
         made = report(project, chan)
         at(clock, 2026, 3, 9, 23, 59, 59)
         visit = register(project, bob)
-        services.visit_confirm(report=made, registration=visit, acting_user=clara)
+        visit_confirm(report=made, registration=visit, acting_user=clara)
         assert made.confirmation.visit_at == datetime(2026, 3, 9, 23, 59, 59, tzinfo=SH)
 
     def test_a_visit_after_local_midnight_lapses_the_report(self, project, chan, bob, clara, clock):
@@ -251,7 +252,7 @@ class TestConfirmation:
         at(clock, 2026, 3, 10, 0, 0, 0)
         visit = register(project, bob)
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=made, registration=visit, acting_user=clara)
+            visit_confirm(report=made, registration=visit, acting_user=clara)
         assert caught.value.code == "report_lapsed"
         end = ReportEnd.objects.get(report=made)
         assert (end.outcome, end.code, end.registration) == ("lapsed", "report_lapsed", visit)
@@ -266,12 +267,12 @@ class TestConfirmation:
         made = report(project, chan)
         wrong = register(project, bob, name=name, phone=phone)
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=made, registration=wrong, acting_user=clara)
+            visit_confirm(report=made, registration=wrong, acting_user=clara)
         assert caught.value.code == "report_mismatch"
         assert made.status_at(timezone.now()) == "invalid"
         right = register(project, bob)
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=made, registration=right, acting_user=clara)
+            visit_confirm(report=made, registration=right, acting_user=clara)
         assert caught.value.code == "report_invalid"
 
     def test_a_visit_before_the_report_shows_the_site_received_them_first(
@@ -281,7 +282,7 @@ class TestConfirmation:
         at(clock, 2026, 3, 2, 21, 0)  # the evening sheet: a visit at 9:00, before the report
         morning = register(project, bob, occurred_at=DAY1 - timedelta(hours=1), acting_user=clara)
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=made, registration=morning, acting_user=clara)
+            visit_confirm(report=made, registration=morning, acting_user=clara)
         assert caught.value.code == "already_customer"
         assert made.status_at(timezone.now()) == "invalid"
         assert SkimmingFlag.objects.get().registration == morning
@@ -292,19 +293,19 @@ class TestConfirmation:
     ):
         made = report(project, chan)
         visit = register(project, bob)
-        first = services.visit_confirm(report=made, registration=visit, acting_user=clara)
-        again = services.visit_confirm(report=made, registration=visit, acting_user=clara)
+        first = visit_confirm(report=made, registration=visit, acting_user=clara)
+        again = visit_confirm(report=made, registration=visit, acting_user=clara)
         assert first == again
         later = register(project, bob, occurred_at=timezone.now())
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=made, registration=later, acting_user=clara)
+            visit_confirm(report=made, registration=later, acting_user=clara)
         assert caught.value.code == "already_confirmed"
 
     def test_a_call_confirms_nothing(self, project, chan, bob, clara, clock):
         made = report(project, chan)
         call = register(project, bob, kind="call")
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=made, registration=call, acting_user=clara)
+            visit_confirm(report=made, registration=call, acting_user=clara)
         assert caught.value.code == "not_a_visit"
         assert made.status_at(timezone.now()) == "valid"
 
@@ -313,7 +314,7 @@ class TestConfirmation:
         refused = ChannelReport.objects.get(pk=refusal(report, project, dan).extra["id"])
         visit = register(project, bob)
         with pytest.raises(Conflict) as caught:
-            services.visit_confirm(report=refused, registration=visit, acting_user=clara)
+            visit_confirm(report=refused, registration=visit, acting_user=clara)
         assert caught.value.code == "report_refused"
 
     @pytest.mark.parametrize("persona", ["chan", "alice"])
@@ -323,7 +324,7 @@ class TestConfirmation:
         made = report(project, chan)
         visit = register(project, bob)
         with pytest.raises(NotPermitted):
-            services.visit_confirm(
+            visit_confirm(
                 report=made, registration=visit, acting_user=request.getfixturevalue(persona)
             )
 
@@ -332,36 +333,36 @@ class TestSignatures:
     @pytest.fixture
     def confirmed(self, project, chan, bob, clara, clock):
         made = report(project, chan)
-        services.visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
+        visit_confirm(report=made, registration=register(project, bob), acting_user=clara)
         return made
 
     def test_agent_front_desk_and_manager_each_sign_once(self, confirmed, chan, clara, mike):
-        services.confirmation_sign(report=confirmed, acting_user=chan)
-        services.confirmation_sign(report=confirmed, acting_user=mike)
+        confirmation_sign(report=confirmed, acting_user=chan)
+        confirmation_sign(report=confirmed, acting_user=mike)
         signed = {s.party: s.signer for s in confirmed.confirmation.signatures.all()}
         assert signed == {"desk": clara, "agent": chan, "manager": mike}
         for user in (chan, clara, mike):
             with pytest.raises(Conflict) as caught:
-                services.confirmation_sign(report=confirmed, acting_user=user)
+                confirmation_sign(report=confirmed, acting_user=user)
             assert caught.value.code == "already_signed"
 
     def test_a_manager_who_confirmed_cannot_sign_again_as_manager(
         self, project, chan, bob, mike, clock
     ):
         made = report(project, chan)
-        services.visit_confirm(report=made, registration=register(project, bob), acting_user=mike)
+        visit_confirm(report=made, registration=register(project, bob), acting_user=mike)
         with pytest.raises(Conflict):
-            services.confirmation_sign(report=made, acting_user=mike)
+            confirmation_sign(report=made, acting_user=mike)
 
     def test_nobody_else_signs(self, confirmed, alice, dan):
         with pytest.raises(NotPermitted):
-            services.confirmation_sign(report=confirmed, acting_user=alice)
+            confirmation_sign(report=confirmed, acting_user=alice)
         with pytest.raises(NotFound):
-            services.confirmation_sign(report=confirmed, acting_user=dan)
+            confirmation_sign(report=confirmed, acting_user=dan)
 
     def test_an_unconfirmed_report_is_not_signed(self, project, chan, clock):
         with pytest.raises(Conflict) as caught:
-            services.confirmation_sign(report=report(project, chan), acting_user=chan)
+            confirmation_sign(report=report(project, chan), acting_user=chan)
         assert caught.value.code == "not_confirmed"
 
 
@@ -401,7 +402,7 @@ def test_a_confirmed_channel_visit_is_on_the_customers_page(
 ):
     made = report(project, chan)
     visit = register(project, bob)
-    services.visit_confirm(report=made, registration=visit, acting_user=clara)
+    visit_confirm(report=made, registration=visit, acting_user=clara)
     client.force_login(clara)
 
     page = client.get(f"/customers/{visit.customer_id}/").content.decode()

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from desk.services import RegistrationInput, registration_create
-from disputes.services import dispute_open, manager_admin_access_grant
+from disputes.admin_access import manager_admin_access_grant
+from disputes.opening import dispute_open
 from orders.models import Subscription, Unit
 from tests.factories import UserFactory
 

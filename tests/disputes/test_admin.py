@@ -14,8 +14,10 @@ from attribution.models import Assignment
 from demo.seed import admin_create, staff_create_all
 from demo.staff import PASSWORD
 from desk.services import follow_up_create
+from disputes.decisions import dispute_rule, ruling_input_from_template
+from disputes.flow import dispute_appeal
 from disputes.models import DisputeState, DisputeStep
-from disputes.services import dispute_appeal, dispute_open, dispute_rule, ruling_input_from_template
+from disputes.opening import dispute_open
 from projects.services import staff_create
 from tests.disputes.conftest import DAY1, register
 from tests.factories import UserFactory

@@ -9,7 +9,7 @@ from django.test import Client
 
 from attribution.models import Assignment
 from disputes.models import Dispute, DisputeEvidence, Violation
-from disputes.services import dispute_open
+from disputes.opening import dispute_open
 from tests.disputes.conftest import DAY1, SH, register, subscribe
 from tests.factories import UserFactory
 

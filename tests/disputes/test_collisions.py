@@ -8,7 +8,8 @@ import pytest
 
 from customers.models import Customer
 from disputes.models import Dispute, DisputeKind, Violation
-from disputes.services import dispute_open, violation_record
+from disputes.opening import dispute_open
+from disputes.violations import violation_record
 from orders.models import Subscription, Unit
 from salesoffice.errors import Conflict
 from tests.factories import ProjectFactory, UserFactory

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from disputes.decisions import dispute_rule, ruling_input_from_template
+from disputes.flow import dispute_appeal
 from disputes.models import Dispute, DisputeEvidence, DisputeState
-from disputes.services import dispute_appeal, dispute_open, dispute_rule, ruling_input_from_template
+from disputes.opening import dispute_open
 from tests.disputes.conftest import DAY1, SH, register, subscribe
 from tests.factories import UserFactory
 

@@ -10,17 +10,16 @@ from attribution.models import Assignment
 from attribution.selectors import household_verdict
 from commission.rules import Share
 from commission.selectors import current_shares
-from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
-from disputes.selectors import violations_of_month
-from disputes.services import (
+from disputes.decisions import (
     RulingInput,
-    dispute_appeal,
     dispute_final_rule,
-    dispute_open,
-    dispute_review,
     dispute_rule,
     ruling_input_from_template,
 )
+from disputes.flow import dispute_appeal, dispute_review
+from disputes.models import Dispute, DisputeKind, DisputeState, DisputeStep, Violation
+from disputes.opening import dispute_open
+from disputes.selectors import violations_of_month
 from projects.models import Notification
 from salesoffice.errors import Conflict, DomainError, NotPermitted
 from tests.disputes.conftest import DAY1, register, subscribe

@@ -12,7 +12,7 @@ from attribution.jobs import receptions_flag_unregistered
 from attribution.models import Reception
 from attribution.services import policy_version_create
 from disputes.models import Violation
-from disputes.services import violation_record
+from disputes.violations import violation_record
 from projects.models import ExportLog
 from tests.disputes.conftest import DAY1, SH, register
 

@@ -10,13 +10,14 @@ from django.utils import timezone
 from attribution.facts import ChannelFact
 from attribution.models import HouseholdState
 from attribution.selectors import FACT_SOURCES, household_verdict
+from channels.confirmation import visit_confirm
 from channels.models import ChannelAgreement
-from channels.services import ReportInput, channel_report_create, visit_confirm
+from channels.reporting import ReportInput, channel_report_create
 from commission.rules import Share
 from commission.selectors import current_shares
 from commission.services import commission_set
+from disputes.decisions import live_deal_of
 from disputes.models import Dispute, DisputeKind
-from disputes.services import live_deal_of
 from orders.models import Subscription, SubscriptionCancellation, UnitHold, UnitStatus
 from orders.services import subscription_cancel
 from projects.models import Membership, Notification

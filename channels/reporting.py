@@ -1,9 +1,9 @@
-"""Writes of the channels app (A13): reports, visit confirmations, signatures.
+"""Channel reports (报备, A13): an agent's report of a customer, decided when it is entered.
 
-Every operation is atomic and reads the clock once. Nothing a user does is lost: a refused
-report is stored with its refusal, and a visit that ends a report (too late, or not matching)
-stores that end, *before* the refusal is raised. So call these outside any transaction that an
-error would roll back (views do; the project does not use ATOMIC_REQUESTS).
+A report is written atomically and reads the clock once. Nothing the agent does is lost: a
+refused report is stored with its refusal *before* the refusal is raised. So call it outside
+any transaction that an error would roll back (views do; the project does not use
+ATOMIC_REQUESTS).
 
 The site's own records win against a report: whether the customer already has a live claim,
 was received on site, or was reported by another channel is checked at the moment the report
@@ -18,37 +18,23 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attribution.models import Reception
 from attribution.policy import Policy
 from attribution.selectors import policy_in_force, verdicts_for
 from attribution.windows import day_bounds, local_day, window_end
-from channels.matching import (
-    VisiblePhone,
-    names_match,
-    parse_visible_phone,
-    phone_matches,
-    visible_overlap,
-)
-from channels.models import (
-    ChannelReport,
-    ConfirmationSignature,
-    ReportEnd,
-    ReportEndOutcome,
-    SignatureParty,
-    SkimmingFlag,
-    VisitConfirmation,
-)
+from channels.matching import VisiblePhone, names_match, parse_visible_phone, visible_overlap
+from channels.models import ChannelReport, ReportEndOutcome
+from channels.skimming import Visit, flag_skimming
 from customers.models import Customer, Kind, Registration
 from customers.phones import mask_phone
 from customers.validity import attribution_time, name_defect, reason_text
 from projects.access import display_name, has_role, is_member
 from projects.models import Membership, Project
-from projects.notifications import managers_of, notify
 from projects.roles import Role
-from salesoffice.errors import Conflict, DomainError, NotFound, NotPermitted
+from salesoffice.errors import DomainError, NotPermitted
 
 # pg_advisory_xact_lock(namespace, project and digits): two reports of one phone are decided
 # one after the other, so the earlier one is the one that wins.
@@ -56,7 +42,6 @@ REPORT_LOCK_NAMESPACE = 0x4348  # "CH"
 # The verdicts that mean the household is somebody's: a live claim or a deal (A13).
 TAKEN = ("active", "disputed", "locked")
 EXAMPLE_PHONE = "13800138000"
-FRONT_DESK = (Role.CLERK, Role.MANAGER)
 
 
 def refusal_text(code: str) -> str:
@@ -95,18 +80,12 @@ class ReportRefused(DomainError):
         )
 
 
-# -- who may do what ---------------------------------------------------------------------------
+# -- who reports -------------------------------------------------------------------------------
 
 
 def ensure_channel_agent(user, project: Project) -> None:
     if not (has_role(user, Role.CHANNEL) and is_member(user, project)):
         raise NotPermitted(_("Only the project's channel agents report customers."))
-
-
-def ensure_front_desk(user, project: Project) -> None:
-    """Clerks and managers confirm visits (API.md); consultants and agents do not."""
-    if not (user.is_superuser or (has_role(user, *FRONT_DESK) and is_member(user, project))):
-        raise NotPermitted(_("Only a clerk or a manager confirms a channel visit."))
 
 
 def channel_of(agent, project: Project) -> str:
@@ -133,15 +112,6 @@ class ReportInput:
     gender: str = ""
     phone_visible: str = ""
     reported_at: datetime | None = None  # aware; the entry time when not given
-
-
-@dataclass(frozen=True)
-class Visit:
-    """A visitor the site received: a rotation reception, or a visit's registration."""
-
-    received_at: datetime
-    reception_id: int | None = None
-    registration_id: int | None = None
 
 
 @dataclass
@@ -172,7 +142,7 @@ def channel_report_create(*, project: Project, agent, data: ReportInput) -> Chan
         _decide(report, code, site, policy, now)
         report.save()
         if site.visits:
-            _flag_skimming(report, site.visits, now)
+            flag_skimming(report, site.visits, now)
     if report.refused:
         raise ReportRefused(report)
     return report
@@ -331,239 +301,3 @@ def _visits_before(report: ChannelReport, policy: Policy, now: datetime) -> list
         if pk not in seen and reception not in received
     ]
     return visits
-
-
-def _flag_skimming(report: ChannelReport, visits: list[Visit], now: datetime) -> None:
-    """§5: the usual skimming is a walk-in left unregistered, then reported by a channel."""
-    SkimmingFlag.objects.bulk_create(
-        SkimmingFlag(
-            report=report,
-            reception_id=v.reception_id,
-            registration_id=v.registration_id,
-            received_at=v.received_at,
-            entered_at=now,
-        )
-        for v in visits
-    )
-    _tell_managers_of_skimming(report, min(v.received_at for v in visits))
-
-
-def _tell_managers_of_skimming(report: ChannelReport, received_at: datetime) -> None:
-    project = report.project
-    notify(
-        recipients=managers_of(project),
-        kind="channel_report_skimming",
-        params={
-            "agent": display_name(report.agent),
-            "channel": report.channel_name,
-            "customer": report.name,
-            "phone": report.phone_visible,
-            "time": formats.date_format(received_at.astimezone(project.tzinfo), "DATETIME_FORMAT"),
-        },
-        project=project,
-        url=f"/p/{project.code}/channel-reports/?status=refused",
-        key=f"channel_skimming:{report.pk}",
-    )
-
-
-# -- visit confirmation (到访确认) ---------------------------------------------------------------
-
-
-def unknown_registration() -> DomainError:
-    return DomainError(
-        _("No such registration in this project."),
-        code="unknown_registration",
-        fields={"registration": [_("Unknown registration.")]},
-    )
-
-
-def visit_confirm(
-    *, report: ChannelReport, registration: Registration, acting_user
-) -> VisitConfirmation:
-    """A registered visit confirms the report when it is in time and matches it. A late visit
-    lapses the report (``report_lapsed``); a mismatching one makes it invalid
-    (``report_mismatch``); a visit before the report shows the site received the customer
-    first (``already_customer``, flagged). Those ends are stored, then raised."""
-    project = report.project
-    ensure_front_desk(acting_user, project)
-    if registration.project_id != project.pk:
-        raise unknown_registration()
-    with transaction.atomic():
-        report = (
-            ChannelReport.objects.select_for_update().select_related("project").get(pk=report.pk)
-        )
-        now = timezone.now()
-        existing = VisitConfirmation.objects.filter(report=report).first()
-        if existing is not None:
-            return _confirmed_already(existing, registration)
-        _ensure_confirmable(report, registration)
-        end = _visit_ends_report(report, registration, acting_user, now)
-        if end is None:
-            return _confirm(report, registration, acting_user, now)
-    raise Conflict(end.reason, code=end.code)
-
-
-def _confirmed_already(existing: VisitConfirmation, registration) -> VisitConfirmation:
-    """The same confirmation twice is one confirmation (a retried request)."""
-    if existing.registration_id == registration.pk:
-        return existing
-    raise Conflict(
-        _("This report is already confirmed by an earlier visit."), code="already_confirmed"
-    )
-
-
-def _ensure_confirmable(report: ChannelReport, registration: Registration) -> None:
-    if report.refused:
-        raise Conflict(_("A refused report cannot be confirmed."), code="report_refused")
-    if report.ends.filter(outcome=ReportEndOutcome.INVALID).exists():
-        raise Conflict(
-            _("This report is invalid: a visit did not match it."), code="report_invalid"
-        )
-    if registration.kind != Kind.VISIT:
-        raise Conflict(_("Only a visit confirms a report, not a call."), code="not_a_visit")
-    if not registration.valid or registration.customer_id is None:
-        raise Conflict(
-            _("This registration is invalid; register the visit completely first."),
-            code="registration_invalid",
-        )
-    if VisitConfirmation.objects.filter(registration=registration).exists():
-        raise Conflict(_("This visit already confirms another report."), code="registration_used")
-
-
-def _visit_ends_report(
-    report: ChannelReport, registration: Registration, acting_user, now: datetime
-) -> ReportEnd | None:
-    visit_at = registration.attributed_at
-    if visit_at > report.valid_until:
-        return _end(
-            report, ReportEndOutcome.LAPSED, "report_lapsed", registration, acting_user, now
-        )
-    if visit_at < report.attributed_at:
-        flag = Visit(visit_at, registration_id=registration.pk)
-        _flag_skimming(report, [flag], now)
-        return _end(
-            report, ReportEndOutcome.INVALID, "already_customer", registration, acting_user, now
-        )
-    if not (
-        names_match(registration.name, report.name)
-        and phone_matches(registration.phone, report.phone_head, report.phone_tail)
-    ):
-        return _end(
-            report, ReportEndOutcome.INVALID, "report_mismatch", registration, acting_user, now
-        )
-    return None
-
-
-END_REASONS = {
-    "report_lapsed": lambda: _("The report lapsed: the customer did not visit in time."),
-    "already_customer": lambda: _(
-        "The customer visited before the report: the site's customer, the report is invalid."
-    ),
-    "report_mismatch": lambda: _(
-        "The visit's name or phone does not match the report: the report is invalid."
-    ),
-}
-
-
-def end_text(code: str) -> str:
-    reason = END_REASONS.get(code)
-    return reason() if reason else code
-
-
-def _end(report, outcome: str, code: str, registration, acting_user, now) -> ReportEnd:
-    existing = report.ends.filter(outcome=outcome).first()
-    if existing is not None:  # the lapse job wrote it already
-        return existing
-    return ReportEnd.objects.create(
-        report=report,
-        outcome=outcome,
-        code=code,
-        registration=registration,
-        reason=end_text(code),
-        entered_at=now,
-        entered_by=acting_user,
-    )
-
-
-def _confirm(report, registration, acting_user, now: datetime) -> VisitConfirmation:
-    project = report.project
-    visit_at = registration.attributed_at
-    days = policy_in_force(project, visit_at).channel_visit_protection_days
-    confirmation = VisitConfirmation.objects.create(
-        report=report,
-        registration=registration,
-        customer_id=registration.customer_id,
-        visit_at=visit_at,
-        protected_until=window_end(visit_at, days, project.tzinfo),
-        entered_at=now,
-        entered_by=acting_user,
-    )
-    # Whoever confirms at the front desk signs in their own role (三方确认).
-    _sign(confirmation, party_of(acting_user), acting_user, now)
-    _tell_confirmed(report, confirmation)
-    return confirmation
-
-
-def _tell_confirmed(report: ChannelReport, confirmation: VisitConfirmation) -> None:
-    project = report.project
-    until = formats.date_format(
-        confirmation.protected_until.astimezone(project.tzinfo), "MONTH_DAY_FORMAT"
-    )
-    params = {"customer": report.name, "channel": report.channel_name, "until": until}
-    notify(
-        recipients=[report.agent],
-        kind="channel_visit_confirmed",
-        params=params,
-        project=project,
-        url=f"/channel/{project.code}/",
-    )
-    notify(
-        recipients=managers_of(project),
-        kind="channel_visit_confirmed",
-        params=params,
-        project=project,
-        url=f"/p/{project.code}/channel-reports/?status=confirmed",
-    )
-
-
-# -- signatures (三方确认) -----------------------------------------------------------------------
-
-
-def party_of(user) -> str:
-    if has_role(user, Role.CHANNEL):
-        return SignatureParty.AGENT
-    if has_role(user, Role.CLERK):
-        return SignatureParty.DESK
-    if has_role(user, Role.MANAGER):  # superusers act as managers
-        return SignatureParty.MANAGER
-    raise NotPermitted(_("Only the agent, the front desk and the manager sign a confirmation."))
-
-
-def confirmation_sign(*, report: ChannelReport, acting_user) -> ConfirmationSignature:
-    """The agent who reported, a clerk (front desk) or a manager signs the confirmation."""
-    party = party_of(acting_user)
-    if party == SignatureParty.AGENT and report.agent_id != acting_user.pk:
-        raise NotFound(_("No such report."))
-    if party != SignatureParty.AGENT:
-        ensure_front_desk(acting_user, report.project)
-    with transaction.atomic():
-        confirmation = (
-            VisitConfirmation.objects.select_for_update().filter(report_id=report.pk).first()
-        )
-        if confirmation is None:
-            raise Conflict(_("Only a confirmed visit is signed."), code="not_confirmed")
-        return _sign(confirmation, party, acting_user, timezone.now())
-
-
-def _sign(confirmation, party: str, user, now: datetime) -> ConfirmationSignature:
-    signed = confirmation.signatures.filter(Q(party=party) | Q(signer=user)).first()
-    if signed is not None:
-        message = (
-            _("You signed this confirmation already.")
-            if signed.signer_id == user.pk
-            else _("This confirmation is signed for that party already.")
-        )
-        raise Conflict(message, code="already_signed")
-    return ConfirmationSignature.objects.create(
-        confirmation=confirmation, party=party, signer=user, entered_at=now, entered_by=user
-    )

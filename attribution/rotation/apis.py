@@ -12,8 +12,18 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from attribution import rotation
 from attribution.models import Reception, RosterEntry, RotationState
+from attribution.rotation.access import ensure_runs_rotation, ensure_works_desk
+from attribution.rotation.fairness import FairnessReport, fairness_report
+from attribution.rotation.queue import (
+    Queue,
+    day_or_today,
+    next_consultant,
+    queue_for,
+    rotation_queue,
+)
+from attribution.rotation.receptions import reception_record, walk_in_receive
+from attribution.rotation.roster import roster_set, rotation_status_set
 from customers.models import Registration
 from projects.access import SITE_STAFF, person, project_for, staff_in_project
 from projects.models import Project
@@ -21,7 +31,7 @@ from salesoffice.api import iso
 from salesoffice.errors import NotFound
 
 
-def queue_payload(queue: rotation.Queue) -> dict:
+def queue_payload(queue: Queue) -> dict:
     return {
         "date": queue.day.isoformat(),
         "next": person(queue.next.consultant) if queue.next else None,
@@ -52,11 +62,11 @@ def reception_payload(reception: Reception, project: Project) -> dict:
         "register_by": iso(reception.register_by, tz),
         "own_customer": reception.own_customer,
         "registration": reception.recorded_for_id,
-        "next": person(rotation.next_consultant(project=project)),
+        "next": person(next_consultant(project=project)),
     }
 
 
-def report_payload(report: rotation.FairnessReport, project: Project) -> dict:
+def report_payload(report: FairnessReport, project: Project) -> dict:
     tz = project.tzinfo
     return {
         "date": report.day.isoformat(),
@@ -93,16 +103,16 @@ class RotationApi(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, code):
         project = project_for(request.user, code)
-        rotation.ensure_works_desk(request.user, project)
-        return Response(queue_payload(rotation.rotation_queue(project=project)))
+        ensure_works_desk(request.user, project)
+        return Response(queue_payload(rotation_queue(project=project)))
 
 
 class RotationNextApi(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, code):
         project = project_for(request.user, code)
-        rotation.ensure_works_desk(request.user, project)
-        return Response({"consultant": person(rotation.next_consultant(project=project))})
+        ensure_works_desk(request.user, project)
+        return Response({"consultant": person(next_consultant(project=project))})
 
 
 class RosterSetApi(APIView):
@@ -116,13 +126,13 @@ class RosterSetApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         day = data.validated_data["date"]
-        rotation.roster_set(
+        roster_set(
             project=project,
             date=day,
             usernames=data.validated_data["order"],
             acting_user=request.user,
         )
-        return Response(queue_payload(rotation.queue_for(project, day)))
+        return Response(queue_payload(queue_for(project, day)))
 
 
 class RotationStatusApi(APIView):
@@ -137,7 +147,7 @@ class RotationStatusApi(APIView):
         project = project_for(request.user, code)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = rotation.rotation_status_set(
+        entry = rotation_status_set(
             project=project,
             consultant=staff_in_project(project, data.validated_data["consultant"]),
             state=data.validated_data["state"],
@@ -148,7 +158,7 @@ class RotationStatusApi(APIView):
                 "consultant": person(entry.consultant),
                 "state": entry.state,
                 "received": entry.received,
-                "next": person(rotation.next_consultant(project=project)),
+                "next": person(next_consultant(project=project)),
             }
         )
 
@@ -168,12 +178,12 @@ class ReceiveApi(APIView):
         data.is_valid(raise_exception=True)
         registration_id = data.validated_data.get("registration")
         if registration_id is not None:
-            reception = rotation.reception_record(
+            reception = reception_record(
                 registration=self.registration(project, registration_id),
                 acting_user=request.user,
             )
         else:
-            reception = rotation.walk_in_receive(
+            reception = walk_in_receive(
                 project=project,
                 phone=data.validated_data.get("phone"),
                 acting_user=request.user,
@@ -198,7 +208,7 @@ class FairnessReportApi(APIView):
     )
     def get(self, request, code):
         project = project_for(request.user, code)
-        rotation.ensure_runs_rotation(request.user, project)
-        day = rotation.day_or_today(request.query_params.get("date"), project)
-        report = rotation.fairness_report(project=project, day=day)
+        ensure_runs_rotation(request.user, project)
+        day = day_or_today(request.query_params.get("date"), project)
+        report = fairness_report(project=project, day=day)
         return Response(report_payload(report, project))

@@ -17,8 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attribution import rotation
 from attribution.models import Reception, RosterEntry, RotationState
+from attribution.rotation.access import ROTATION_RUNNERS, runs_rotation
+from attribution.rotation.fairness import fairness_report
+from attribution.rotation.queue import day_or_today, roster_of, rotation_queue, today
+from attribution.rotation.receptions import open_reception, walk_in_receive
+from attribution.rotation.roster import roster_candidates, roster_set, rotation_status_set
 from projects.access import staff_in_project
 from projects.models import Project
 from projects.pages import page_project, render_local
@@ -56,14 +60,14 @@ class OpenReception:
 
 def bar_context(request, project: Project, error: DomainError | None = None) -> dict:
     now = timezone.now()
-    queue = rotation.rotation_queue(project=project, now=now)
+    queue = rotation_queue(project=project, now=now)
     # Decided once for the viewer, not per card: a consultant toggles only their own state.
-    runs = rotation.runs_rotation(request.user, project)
+    runs = runs_rotation(request.user, project)
     items = [
         QueueItem(entry, place, entry is queue.next, runs or entry.consultant_id == request.user.pk)
         for place, entry in enumerate(queue.entries, start=1)
     ]
-    reception = rotation.open_reception(project=project, viewer=request.user, now=now)
+    reception = open_reception(project=project, viewer=request.user, now=now)
     pending = None
     if reception is not None:
         pending = OpenReception(reception, int((reception.register_by - now).total_seconds()))
@@ -89,16 +93,16 @@ def _bar(request, project: Project, error: DomainError | None = None, trigger: d
 @login_required
 @require_GET
 def rotation_bar(request, code):
-    project = page_project(request, code, rotation.DESK_ROLES)
+    project = page_project(request, code, DESK_ROLES)
     return _bar(request, project)
 
 
 @login_required
 @require_POST
 def rotation_bar_receive(request, code):
-    project = page_project(request, code, rotation.DESK_ROLES)
+    project = page_project(request, code, DESK_ROLES)
     try:
-        reception = rotation.walk_in_receive(
+        reception = walk_in_receive(
             project=project, phone=request.POST.get("phone"), acting_user=request.user
         )
     except DomainError as exc:
@@ -110,9 +114,9 @@ def rotation_bar_receive(request, code):
 @login_required
 @require_POST
 def rotation_bar_status(request, code):
-    project = page_project(request, code, rotation.DESK_ROLES)
+    project = page_project(request, code, DESK_ROLES)
     try:
-        rotation.rotation_status_set(
+        rotation_status_set(
             project=project,
             consultant=staff_in_project(project, request.POST.get("consultant", "")),
             state=request.POST.get("state", ""),
@@ -135,12 +139,12 @@ class RosterRow:
 
 def roster_rows(project: Project, day: dt.date) -> list[RosterRow]:
     """The day's roster in order, then everyone else who could be on it, by name."""
-    entries = rotation.roster_of(project, day)
+    entries = roster_of(project, day)
     on_duty = {e.consultant_id for e in entries}
     rows = [RosterRow(e.consultant, True, e) for e in entries]
     rows += [
         RosterRow(user, False, None)
-        for user in rotation.roster_candidates(project)
+        for user in roster_candidates(project)
         if user.pk not in on_duty
     ]
     return rows
@@ -156,19 +160,19 @@ def _usernames(joined: str | None) -> list[str] | None:
 def _page_day(request, project: Project) -> tuple[dt.date, str]:
     raw = request.POST.get("date") or request.GET.get("date")
     try:
-        return rotation.day_or_today(raw, project), ""
+        return day_or_today(raw, project), ""
     except DomainError as exc:
-        return rotation.today(project, timezone.now()), exc.detail
+        return today(project, timezone.now()), exc.detail
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def rotation_page(request, code):
-    project = page_project(request, code, rotation.ROTATION_RUNNERS)
+    project = page_project(request, code, ROTATION_RUNNERS)
     day, error = _page_day(request, project)
     if request.method == "POST" and not error:
         try:
-            rotation.roster_set(
+            roster_set(
                 project=project,
                 date=day,
                 usernames=request.POST.getlist("order"),
@@ -183,7 +187,7 @@ def rotation_page(request, code):
     rows = roster_rows(project, day)
     context = {
         "day": day,
-        "is_today": day == rotation.today(project, timezone.now()),
+        "is_today": day == today(project, timezone.now()),
         "rows": rows,
         "expected": ",".join(row.user.username for row in rows if row.on_duty),
         "roster_error": error,
@@ -199,9 +203,9 @@ def rotation_page(request, code):
 @login_required
 @require_GET
 def rotation_report(request, code):
-    project = page_project(request, code, rotation.ROTATION_RUNNERS)
+    project = page_project(request, code, ROTATION_RUNNERS)
     day, error = _page_day(request, project)
-    report = rotation.fairness_report(project=project, day=day)
+    report = fairness_report(project=project, day=day)
     context = {
         "report": report,
         "day": day,
