@@ -26,6 +26,7 @@ from attribution.rotation.roster import roster_candidates, roster_set, rotation_
 from projects.access import staff_in_project
 from projects.models import Project
 from projects.pages import page_project, render_local
+from projects.roles import DESK_ROLES
 from salesoffice.errors import DomainError
 
 BAR = "attribution/partials/rotation_bar.html"
