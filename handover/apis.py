@@ -1,5 +1,5 @@
 """The payoff certificate (API.md) and the handover over HTTP. Thin views over ``certificates``,
-``services`` and ``selectors``; each answer goes through its Output serializer, so the OpenAPI
+the step modules and ``selectors``; each answer goes through its Output serializer, so the OpenAPI
 schema is the shape actually sent."""
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from handover import certificates, selectors, services
+from handover import certificates, selectors
 from handover.access import HANDOVER_ROLES, ensure_role
+from handover.appointments import appointment_book, notice_record
+from handover.batches import BatchInput, SlotInput, batch_create, slot_create
+from handover.inspections import DefectInput, defect_record, inspection_record
+from handover.keys import confirmation_sign, keys_hand_over
 from handover.models import Document, Inspection, NoticeChannel, Severity
 from handover.presenters import (
     batch_payload,
@@ -21,6 +25,8 @@ from handover.presenters import (
     handover_payload,
     slot_payload,
 )
+from handover.qualification import qualification_record
+from handover.unit_steps import ensure_may_work
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_by_code, project_for
 from salesoffice.api import ErrorOutput, LocalDateTimeField, PersonOutput, RefOutput, in_zone
@@ -204,7 +210,7 @@ def _handover_body(request, pk: int) -> dict:
 
 def _handover(request, pk: int):
     handover = selectors.handover_for(request.user, pk)
-    services.ensure_may_work(request.user, handover)
+    ensure_may_work(request.user, handover)
     return handover
 
 
@@ -240,7 +246,7 @@ class BatchCreateApi(APIView):
         if len(units) != len(set(values["units"])):
             message = _("Unknown unit.")
             raise DomainError(message, code="unknown_unit", fields={"units": [message]})
-        batch_input = services.BatchInput(
+        batch_input = BatchInput(
             name=values["name"],
             location=values["location"],
             building=values["building"],
@@ -248,7 +254,7 @@ class BatchCreateApi(APIView):
             notice=values["notice"],
             **({"documents": tuple(values["documents"])} if values["documents"] else {}),
         )
-        result = services.batch_create(project=project, data=batch_input, acting_user=request.user)
+        result = batch_create(project=project, data=batch_input, acting_user=request.user)
         body = {
             **batch_payload(result.batch, [], project.tzinfo),
             "handovers": [h.pk for h in result.handovers],
@@ -293,9 +299,9 @@ class SlotCreateApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         tz = batch.project.tzinfo
-        slot = services.slot_create(
+        slot = slot_create(
             batch=batch,
-            data=services.SlotInput(
+            data=SlotInput(
                 in_zone(values["starts_at"], tz), in_zone(values["ends_at"], tz), values["capacity"]
             ),
             acting_user=request.user,
@@ -343,7 +349,7 @@ class NoticeApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        return _record_step(request, pk, self.InputSerializer, services.notice_record)
+        return _record_step(request, pk, self.InputSerializer, notice_record)
 
 
 class AppointmentApi(APIView):
@@ -370,7 +376,7 @@ class AppointmentApi(APIView):
         data.is_valid(raise_exception=True)
         slot_id = data.validated_data["slot"]
         slot = None if slot_id is None else selectors.slot_of(handover, slot_id)
-        services.appointment_book(
+        appointment_book(
             handover=handover, slot=slot, acting_user=request.user, note=data.validated_data["note"]
         )
         return _step_response(request, pk)
@@ -391,7 +397,7 @@ class MoveInQualificationApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        return _record_step(request, pk, self.InputSerializer, services.qualification_record)
+        return _record_step(request, pk, self.InputSerializer, qualification_record)
 
 
 class InspectionApi(APIView):
@@ -413,7 +419,7 @@ class InspectionApi(APIView):
         handover = _handover(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        inspection = services.inspection_record(
+        inspection = inspection_record(
             handover=handover, acting_user=request.user, **data.validated_data
         )
         body = {**_handover_body(request, pk), "inspection": inspection.pk}
@@ -450,9 +456,9 @@ class DefectApi(APIView):
         inspection = _inspection(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.defect_record(
+        result = defect_record(
             inspection=inspection,
-            data=services.DefectInput(**data.validated_data),
+            data=DefectInput(**data.validated_data),
             acting_user=request.user,
         )
         tz = inspection.handover.project.tzinfo
@@ -485,7 +491,7 @@ class ConfirmationApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        return _record_step(request, pk, self.InputSerializer, services.confirmation_sign)
+        return _record_step(request, pk, self.InputSerializer, confirmation_sign)
 
 
 class KeysApi(APIView):
@@ -514,9 +520,7 @@ class KeysApi(APIView):
         handover = _handover(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.keys_hand_over(
-            handover=handover, acting_user=request.user, **data.validated_data
-        )
+        result = keys_hand_over(handover=handover, acting_user=request.user, **data.validated_data)
         body = {
             **_handover_body(request, pk),
             "visits": [v.due_on for v in result.visits],
