@@ -24,7 +24,7 @@ from aftersales.presenters import (
 from customers.models import Customer
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_for
-from salesoffice.api import ErrorOutput, PersonOutput, RefOutput
+from salesoffice.api import REFUSALS, ErrorOutput, PersonOutput, RefOutput
 from salesoffice.errors import DomainError, NotFound
 
 
@@ -34,9 +34,6 @@ class IllegalMoveOutput(ErrorOutput):
     allowed = serializers.ListField(
         child=serializers.CharField(), help_text="The moves legal from the ticket's state."
     )
-
-
-REFUSALS = {400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput}
 
 
 class TicketOutput(serializers.Serializer):

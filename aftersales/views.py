@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +19,9 @@ from aftersales.presenters import row_summary
 from attribution.visibility import visible_customer
 from orders.models import Unit
 from projects.access import has_role
-from projects.pages import page_project, render_local
+from projects.pages import first_error, or_404, page_project, render_local
 from projects.roles import Role
-from salesoffice.errors import DomainError, NotFound
+from salesoffice.errors import DomainError
 
 PAGE_SIZE = 50
 TICKET_ROLES = (
@@ -37,10 +36,6 @@ VISIT_ROLES = (Role.CONSULTANT, Role.MANAGER)
 # Who may follow a ticket to the customer's page (the departments see the ticket, not the file).
 CUSTOMER_PAGE_ROLES = (Role.CONSULTANT, Role.CLERK, Role.MANAGER, Role.FINANCE)
 BODY = "aftersales/partials/ticket_body.html"
-
-
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
 
 
 # -- queues ------------------------------------------------------------------------------------
@@ -84,10 +79,7 @@ def tickets_page(request, code):
 
 
 def _visible_ticket(request, pk: int):
-    try:
-        return selectors.ticket_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+    return or_404(selectors.ticket_for, request.user, pk)
 
 
 def ticket_context(request, ticket, form=None, failed: str = "", error: str = "") -> dict:
@@ -122,7 +114,7 @@ def ticket_move_page(request, pk):
     form = MoveForm(request.POST)
     action = request.POST.get("action", "")
     if not form.is_valid():
-        return _answer(request, ticket, action, _first_error(form), form)
+        return _answer(request, ticket, action, first_error(form), form)
     try:
         services.ticket_move(ticket=ticket, move=form.move(), acting_user=request.user)
     except DomainError as exc:
@@ -199,10 +191,7 @@ def visits_page(request, code):
 @login_required
 @require_POST
 def visit_outcome_page(request, pk):
-    try:
-        visit = selectors.visit_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+    visit = or_404(selectors.visit_for, request.user, pk)
     form = VisitOutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how the visit went."))

@@ -19,21 +19,12 @@ from demo.clock import Calendar
 from demo.office import Office, Step
 from demo.sales import Deal
 from demo.staff import CLERKS, ENGINEER, FINANCE, MANAGER, PROPERTY
+from handover.appointments import appointment_book, notice_record
+from handover.batches import BatchInput, SlotInput, batch_create, slot_create
+from handover.inspections import DefectInput, defect_record, inspection_record
+from handover.keys import confirmation_sign, keys_hand_over
 from handover.models import AppointmentSlot, Inspection, Severity, UnitHandover
-from handover.services import (
-    BatchInput,
-    DefectInput,
-    SlotInput,
-    appointment_book,
-    batch_create,
-    confirmation_sign,
-    defect_record,
-    inspection_record,
-    keys_hand_over,
-    notice_record,
-    qualification_record,
-    slot_create,
-)
+from handover.qualification import qualification_record
 
 CLERK = CLERKS[1]
 

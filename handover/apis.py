@@ -1,149 +1,29 @@
-"""The payoff certificate (API.md) and the handover over HTTP. Thin views over ``certificates``,
-``services`` and ``selectors``; each answer goes through its Output serializer, so the OpenAPI
-schema is the shape actually sent."""
+"""A unit's handover over HTTP (API.md): the handover with its checklist, and each of its steps
+(the notice, the appointment, move-in qualification, the inspection and its defects, the
+signed confirmation, the keys) recorded the one way ``_take_step`` takes them. Thin views
+over the step modules and ``selectors``; each answer goes through its Output serializer, so
+the OpenAPI schema is the shape actually sent."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from handover import certificates, selectors, services
-from handover.access import HANDOVER_ROLES, ensure_role
-from handover.models import Document, Inspection, NoticeChannel, Severity
-from handover.presenters import (
-    batch_payload,
-    certificate_payload,
-    defect_payload,
-    handover_payload,
-    slot_payload,
-)
-from orders.models import Unit
-from projects.access import SITE_STAFF, project_by_code, project_for
-from salesoffice.api import ErrorOutput, LocalDateTimeField, PersonOutput, RefOutput, in_zone
-from salesoffice.errors import DomainError, NotFound
-
-
-class NotPaidOffOutput(ErrorOutput):
-    outstanding = serializers.CharField(help_text='What is still owed, e.g. "12345.00".')
-
-
-REFUSALS = {400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput}
-
-
-class CertificateOutput(serializers.Serializer):
-    number = serializers.CharField(help_text="HX01-FQ-000001: gapless per project.")
-    verify_code = serializers.CharField(help_text="Random; the key of GET /verify/{code}/.")
-    pdf = serializers.URLField(help_text="The PDF as issued (finance, managers, the consultant).")
-    verify_url = serializers.URLField(help_text="The public page the QR code points to.")
-    status = serializers.ChoiceField(["valid", "revoked"])
-    contract = serializers.IntegerField()
-    amount = serializers.CharField()
-    issued_at = serializers.CharField()
-    issued_by = PersonOutput(allow_null=True)
-    revoked_at = serializers.CharField(allow_null=True)
-    revoked_by = PersonOutput(allow_null=True)
-    revocation_reason = serializers.CharField(allow_null=True)
-
-
-class PayoffCertificateApi(APIView):
-    permission_classes = SITE_STAFF
-
-    @extend_schema(
-        summary="Issue the contract's payoff certificate (finance)",
-        description=(
-            "Only when nothing is outstanding: else 409 ``not_paid_off`` with ``outstanding``. "
-            "One valid certificate per contract: a second request, even at the same instant, "
-            "is 409 ``already_issued`` with the valid certificate's ``number``. 409 "
-            "``contract_cancelled`` for a cancelled contract; 403 for anyone but finance."
-        ),
-        request=None,
-        responses={201: CertificateOutput, 409: NotPaidOffOutput, **REFUSALS},
-    )
-    def post(self, request, pk):
-        contract = selectors.contract_for(request.user, pk)
-        certificate = certificates.certificate_issue(contract=contract, acting_user=request.user)
-        body = CertificateOutput(certificate_payload(certificate, request)).data
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-def _readable_certificate(request, number: str):
-    certificate = selectors.certificate_for(request.user, number)
-    if not certificates.may_read(request.user, certificate):
-        raise NotFound()
-    return certificate
-
-
-class CertificateApi(APIView):
-    permission_classes = SITE_STAFF
-
-    @extend_schema(
-        summary="A certificate and its status", responses={200: CertificateOutput, **REFUSALS}
-    )
-    def get(self, request, number):
-        certificate = _readable_certificate(request, number)
-        return Response(CertificateOutput(certificate_payload(certificate, request)).data)
-
-
-class CertificateRevokeApi(APIView):
-    permission_classes = SITE_STAFF
-
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(allow_blank=True, max_length=2000)
-
-    @extend_schema(
-        summary="Revoke a certificate with a reason (a manager or finance)",
-        description=(
-            "The certificate stays, marked revoked; the contract may then be issued a new one "
-            "(a new number). 409 ``already_revoked``; 400 ``reason_required``."
-        ),
-        request=InputSerializer,
-        responses={200: CertificateOutput, 409: ErrorOutput, **REFUSALS},
-    )
-    def post(self, request, number):
-        certificate = selectors.certificate_for(request.user, number)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        certificates.certificate_revoke(
-            certificate=certificate, reason=data.validated_data["reason"], acting_user=request.user
-        )
-        certificate = selectors.certificate_for(request.user, number)
-        return Response(CertificateOutput(certificate_payload(certificate, request)).data)
-
-
-# -- handover ----------------------------------------------------------------------------------
-
-
-class SlotOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    starts_at = serializers.CharField()
-    ends_at = serializers.CharField()
-    capacity = serializers.IntegerField()
-    booked = serializers.IntegerField(allow_null=True)
-
-
-class BatchOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    project = serializers.CharField()
-    name = serializers.CharField()
-    location = serializers.CharField()
-    documents = serializers.ListField(child=serializers.ChoiceField(Document.choices))
-    notice = serializers.CharField()
-    created_at = serializers.CharField()
-    slots = SlotOutput(many=True)
-
-
-class BatchCreatedOutput(BatchOutput):
-    handovers = serializers.ListField(
-        child=serializers.IntegerField(), help_text="The unit handovers created."
-    )
-    skipped = serializers.ListField(
-        child=serializers.IntegerField(),
-        help_text="Units without a live contract, or already in a batch.",
-    )
+from handover import selectors
+from handover.appointments import appointment_book, notice_record
+from handover.batch_apis import SlotOutput
+from handover.inspections import DefectInput, defect_record, inspection_record
+from handover.keys import confirmation_sign, keys_hand_over
+from handover.models import Inspection, NoticeChannel, Severity
+from handover.presenters import defect_payload, handover_payload
+from handover.qualification import qualification_record
+from handover.unit_steps import ensure_may_work
+from projects.access import SITE_STAFF
+from salesoffice.api import REFUSALS, ErrorOutput, PersonOutput, RefOutput
+from salesoffice.errors import NotFound
 
 
 class StepOutput(serializers.Serializer):
@@ -204,105 +84,8 @@ def _handover_body(request, pk: int) -> dict:
 
 def _handover(request, pk: int):
     handover = selectors.handover_for(request.user, pk)
-    services.ensure_may_work(request.user, handover)
+    ensure_may_work(request.user, handover)
     return handover
-
-
-class BatchCreateApi(APIView):
-    permission_classes = SITE_STAFF
-
-    class InputSerializer(serializers.Serializer):
-        project = serializers.CharField()
-        name = serializers.CharField(allow_blank=True, max_length=100)
-        location = serializers.CharField(allow_blank=True, max_length=200)
-        building = serializers.CharField(required=False, allow_blank=True, default="")
-        units = serializers.ListField(
-            child=serializers.IntegerField(), required=False, default=list
-        )
-        documents = serializers.ListField(
-            child=serializers.CharField(), required=False, default=None, allow_null=True
-        )
-        notice = serializers.CharField(required=False, allow_blank=True, default="")
-
-    @extend_schema(
-        summary="Plan a handover batch of a building or of some units (manager)",
-        description="Each unit with a live contract gets a handover; the others are skipped.",
-        request=InputSerializer,
-        responses={201: BatchCreatedOutput, **REFUSALS},
-    )
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        project = project_by_code(values["project"])
-        project_for(request.user, project.code)
-        units = Unit.objects.filter(project=project, pk__in=values["units"])
-        if len(units) != len(set(values["units"])):
-            message = _("Unknown unit.")
-            raise DomainError(message, code="unknown_unit", fields={"units": [message]})
-        batch_input = services.BatchInput(
-            name=values["name"],
-            location=values["location"],
-            building=values["building"],
-            units=tuple(units),
-            notice=values["notice"],
-            **({"documents": tuple(values["documents"])} if values["documents"] else {}),
-        )
-        result = services.batch_create(project=project, data=batch_input, acting_user=request.user)
-        body = {
-            **batch_payload(result.batch, [], project.tzinfo),
-            "handovers": [h.pk for h in result.handovers],
-            "skipped": [u.pk for u in result.skipped],
-        }
-        return Response(BatchCreatedOutput(body).data, status=status.HTTP_201_CREATED)
-
-
-def _batch(request, pk: int):
-    batch = selectors.batch_for(request.user, pk)
-    ensure_role(request.user, HANDOVER_ROLES)
-    return batch
-
-
-class BatchApi(APIView):
-    permission_classes = SITE_STAFF
-
-    @extend_schema(summary="A batch with its notice and slots", responses={200: BatchOutput})
-    def get(self, request, pk):
-        batch = _batch(request, pk)
-        tz = batch.project.tzinfo
-        return Response(BatchOutput(batch_payload(batch, selectors.slots_of(batch), tz)).data)
-
-
-class SlotCreateApi(APIView):
-    permission_classes = SITE_STAFF
-
-    class InputSerializer(serializers.Serializer):
-        starts_at = LocalDateTimeField()
-        ends_at = LocalDateTimeField()
-        capacity = serializers.IntegerField()
-
-    @extend_schema(
-        summary="Add an appointment window to a batch (manager)",
-        description="A time without offset is read in the project's time zone.",
-        request=InputSerializer,
-        responses={201: SlotOutput, 409: ErrorOutput, **REFUSALS},
-    )
-    def post(self, request, pk):
-        batch = _batch(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        tz = batch.project.tzinfo
-        slot = services.slot_create(
-            batch=batch,
-            data=services.SlotInput(
-                in_zone(values["starts_at"], tz), in_zone(values["ends_at"], tz), values["capacity"]
-            ),
-            acting_user=request.user,
-        )
-        return Response(
-            SlotOutput(slot_payload(slot, tz, booked=0)).data, status=status.HTTP_201_CREATED
-        )
 
 
 class HandoverApi(APIView):
@@ -316,18 +99,21 @@ class HandoverApi(APIView):
         return Response(_handover_body(request, pk))
 
 
-def _step_response(request, pk: int, created: bool = True) -> Response:
-    code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return Response(_handover_body(request, pk), status=code)
-
-
-def _record_step(request, pk: int, input_serializer, record) -> Response:
-    """A step whose service takes the handover, the caller and the input as they are."""
+def _take_step(request, pk: int, input_serializer, take) -> tuple[object, dict]:
+    """The one way to record a step: the caller may work on the handover, the input is valid,
+    ``take`` is given the handover, the caller and the input as they are. What it returned,
+    and the handover as it now stands."""
     handover = _handover(request, pk)
     data = input_serializer(data=request.data)
     data.is_valid(raise_exception=True)
-    record(handover=handover, acting_user=request.user, **data.validated_data)
-    return _step_response(request, pk)
+    result = take(handover=handover, acting_user=request.user, **data.validated_data)
+    return result, _handover_body(request, pk)
+
+
+def _record_step(request, pk: int, input_serializer, take) -> Response:
+    """A step answered with the handover alone."""
+    _result, body = _take_step(request, pk, input_serializer, take)
+    return Response(body, status=status.HTTP_201_CREATED)
 
 
 class NoticeApi(APIView):
@@ -343,7 +129,7 @@ class NoticeApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        return _record_step(request, pk, self.InputSerializer, services.notice_record)
+        return _record_step(request, pk, self.InputSerializer, notice_record)
 
 
 class AppointmentApi(APIView):
@@ -365,15 +151,13 @@ class AppointmentApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        handover = _handover(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        slot_id = data.validated_data["slot"]
-        slot = None if slot_id is None else selectors.slot_of(handover, slot_id)
-        services.appointment_book(
-            handover=handover, slot=slot, acting_user=request.user, note=data.validated_data["note"]
-        )
-        return _step_response(request, pk)
+        return _record_step(request, pk, self.InputSerializer, _book)
+
+
+def _book(*, handover, acting_user, slot: int | None, note: str):
+    """The window the API names by its id, among the handover's project's (None cancels)."""
+    window = None if slot is None else selectors.slot_of(handover, slot)
+    return appointment_book(handover=handover, slot=window, acting_user=acting_user, note=note)
 
 
 class MoveInQualificationApi(APIView):
@@ -391,7 +175,7 @@ class MoveInQualificationApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        return _record_step(request, pk, self.InputSerializer, services.qualification_record)
+        return _record_step(request, pk, self.InputSerializer, qualification_record)
 
 
 class InspectionApi(APIView):
@@ -410,13 +194,8 @@ class InspectionApi(APIView):
         responses={201: CreatedOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        handover = _handover(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        inspection = services.inspection_record(
-            handover=handover, acting_user=request.user, **data.validated_data
-        )
-        body = {**_handover_body(request, pk), "inspection": inspection.pk}
+        inspection, body = _take_step(request, pk, self.InputSerializer, inspection_record)
+        body = {**body, "inspection": inspection.pk}
         return Response(self.CreatedOutput(body).data, status=status.HTTP_201_CREATED)
 
 
@@ -450,9 +229,9 @@ class DefectApi(APIView):
         inspection = _inspection(request, pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.defect_record(
+        result = defect_record(
             inspection=inspection,
-            data=services.DefectInput(**data.validated_data),
+            data=DefectInput(**data.validated_data),
             acting_user=request.user,
         )
         tz = inspection.handover.project.tzinfo
@@ -485,7 +264,7 @@ class ConfirmationApi(APIView):
         responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        return _record_step(request, pk, self.InputSerializer, services.confirmation_sign)
+        return _record_step(request, pk, self.InputSerializer, confirmation_sign)
 
 
 class KeysApi(APIView):
@@ -511,14 +290,9 @@ class KeysApi(APIView):
         responses={201: HandedOutput, 409: ErrorOutput, **REFUSALS},
     )
     def post(self, request, pk):
-        handover = _handover(request, pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = services.keys_hand_over(
-            handover=handover, acting_user=request.user, **data.validated_data
-        )
+        result, body = _take_step(request, pk, self.InputSerializer, keys_hand_over)
         body = {
-            **_handover_body(request, pk),
+            **body,
             "visits": [v.due_on for v in result.visits],
             "visits_refused": result.visits_refused,
         }

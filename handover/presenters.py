@@ -1,5 +1,5 @@
 """The API's shapes of certificates and handovers (plain dicts, checked by the Output
-serializers of ``handover.apis``)."""
+serializers of the handover API modules)."""
 
 from __future__ import annotations
 

@@ -1,23 +1,29 @@
 from django.urls import path
 
-from handover import apis
+from handover import apis, batch_apis, certificate_apis
 
 urlpatterns = [
     path(
         "contracts/<int:pk>/payoff-certificate/",
-        apis.PayoffCertificateApi.as_view(),
+        certificate_apis.PayoffCertificateApi.as_view(),
         name="api-payoff-certificate",
     ),
-    path("certificates/<str:number>/", apis.CertificateApi.as_view(), name="api-certificate"),
+    path(
+        "certificates/<str:number>/",
+        certificate_apis.CertificateApi.as_view(),
+        name="api-certificate",
+    ),
     path(
         "certificates/<str:number>/revoke/",
-        apis.CertificateRevokeApi.as_view(),
+        certificate_apis.CertificateRevokeApi.as_view(),
         name="api-certificate-revoke",
     ),
-    path("handover-batches/", apis.BatchCreateApi.as_view(), name="api-handover-batches"),
-    path("handover-batches/<int:pk>/", apis.BatchApi.as_view(), name="api-handover-batch"),
+    path("handover-batches/", batch_apis.BatchCreateApi.as_view(), name="api-handover-batches"),
+    path("handover-batches/<int:pk>/", batch_apis.BatchApi.as_view(), name="api-handover-batch"),
     path(
-        "handover-batches/<int:pk>/slots/", apis.SlotCreateApi.as_view(), name="api-handover-slots"
+        "handover-batches/<int:pk>/slots/",
+        batch_apis.SlotCreateApi.as_view(),
+        name="api-handover-slots",
     ),
     path("handovers/<int:pk>/", apis.HandoverApi.as_view(), name="api-handover"),
     path("handovers/<int:pk>/notices/", apis.NoticeApi.as_view(), name="api-handover-notices"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.throttling import SimpleRateThrottle
 
-from handover import certificates, selectors, services
+from handover import certificates, selectors
 from handover.access import (
     BATCH_MAKERS,
     CERTIFICATE_READERS,
@@ -27,6 +27,8 @@ from handover.access import (
     QUALIFIERS,
     may_work_on_handover,
 )
+from handover.appointments import appointment_book, notice_record
+from handover.batches import BatchInput, SlotInput, batch_create, slot_create
 from handover.checklist import may_add_defects, steps
 from handover.forms import (
     AppointmentForm,
@@ -40,26 +42,18 @@ from handover.forms import (
     RevokeForm,
     SlotForm,
 )
+from handover.inspections import DefectInput, defect_record, inspection_record
+from handover.keys import confirmation_sign, keys_hand_over
 from handover.models import Document, Inspection, UnitHandover
+from handover.qualification import qualification_record
 from orders.selectors import buildings_of
 from projects.access import has_role
-from projects.pages import page_project, render_local
+from projects.pages import first_error, or_404, page_project, render_local
 from projects.roles import Role
-from salesoffice.errors import DomainError, NotFound
+from salesoffice.errors import DomainError
 from salesoffice.printing import render_pdf
 
 PAGE_SIZE = 50
-
-
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
-
-
-def _or_404(find, *args):
-    try:
-        return find(*args)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 # -- finance's certificate desk ----------------------------------------------------------------
@@ -86,7 +80,7 @@ def certificates_page(request, code):
 @require_POST
 def certificate_issue_page(request, pk):
     """The payoff button's form (it opens in a new tab): the PDF, or why not, in plain words."""
-    contract = _or_404(selectors.contract_for, request.user, pk)
+    contract = or_404(selectors.contract_for, request.user, pk)
     try:
         certificate = certificates.certificate_issue(contract=contract, acting_user=request.user)
     except DomainError as exc:
@@ -101,7 +95,7 @@ def certificate_issue_page(request, pk):
 @require_GET
 def certificate_pdf_page(request, number):
     """The PDF as issued, the same bytes every time, shown in the browser (not downloaded)."""
-    certificate = _or_404(selectors.certificate_for, request.user, number)
+    certificate = or_404(selectors.certificate_for, request.user, number)
     if not certificates.may_read(request.user, certificate):
         raise PermissionDenied
     response = FileResponse(
@@ -115,7 +109,7 @@ def certificate_pdf_page(request, number):
 @login_required
 @require_POST
 def certificate_revoke_page(request, number):
-    certificate = _or_404(selectors.certificate_for, request.user, number)
+    certificate = or_404(selectors.certificate_for, request.user, number)
     form = RevokeForm(request.POST)
     form.is_valid()
     try:
@@ -221,13 +215,13 @@ def batch_create_page(request, code):
     project = page_project(request, code, HANDOVER_ROLES)
     form = BatchForm(request.POST, buildings=buildings_of(project))
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return redirect("handover", code=code)
     data = form.cleaned_data
     try:
-        result = services.batch_create(
+        result = batch_create(
             project=project,
-            data=services.BatchInput(
+            data=BatchInput(
                 name=data["name"],
                 location=data["location"],
                 building=data["building"],
@@ -254,16 +248,16 @@ def _desk_url(code: str) -> str:
 @login_required
 @require_POST
 def slot_create_page(request, pk):
-    batch = _or_404(selectors.batch_for, request.user, pk)
+    batch = or_404(selectors.batch_for, request.user, pk)
     form = SlotForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         starts_at, ends_at = form.window(batch.project.tzinfo)
         try:
-            services.slot_create(
+            slot_create(
                 batch=batch,
-                data=services.SlotInput(starts_at, ends_at, form.cleaned_data["capacity"]),
+                data=SlotInput(starts_at, ends_at, form.cleaned_data["capacity"]),
                 acting_user=request.user,
             )
         except DomainError as exc:
@@ -275,7 +269,7 @@ def slot_create_page(request, pk):
 
 
 def _visible_handover(request, pk: int) -> UnitHandover:
-    handover = _or_404(selectors.handover_for, request.user, pk)
+    handover = or_404(selectors.handover_for, request.user, pk)
     if not has_role(request.user, *HANDOVER_ROLES):
         raise PermissionDenied
     if not may_work_on_handover(request.user, handover.contract):
@@ -318,25 +312,23 @@ def _handover_context(request, handover: UnitHandover) -> dict:
 
 
 def _notice(request, handover, data):
-    services.notice_record(handover=handover, acting_user=request.user, **data)
+    notice_record(handover=handover, acting_user=request.user, **data)
     return _("Notice recorded.")
 
 
 def _appointment(request, handover, data):
     slot = selectors.slot_of(handover, data["slot"]) if data["slot"] else None
-    services.appointment_book(
-        handover=handover, slot=slot, acting_user=request.user, note=data["note"]
-    )
+    appointment_book(handover=handover, slot=slot, acting_user=request.user, note=data["note"])
     return _("Appointment booked.") if slot else _("Appointment cancelled.")
 
 
 def _qualification(request, handover, data):
-    services.qualification_record(handover=handover, acting_user=request.user, **data)
+    qualification_record(handover=handover, acting_user=request.user, **data)
     return _("Move-in qualification confirmed.")
 
 
 def _inspection(request, handover, data):
-    services.inspection_record(handover=handover, acting_user=request.user, **data)
+    inspection_record(handover=handover, acting_user=request.user, **data)
     return _("Inspection recorded: add the defects found, if any.")
 
 
@@ -345,8 +337,8 @@ def _defect(request, handover, data):
     if inspection is None:
         raise DomainError(_("Record the inspection first."), code="inspection_required")
     inspection.handover = handover
-    result = services.defect_record(
-        inspection=inspection, data=services.DefectInput(**data), acting_user=request.user
+    result = defect_record(
+        inspection=inspection, data=DefectInput(**data), acting_user=request.user
     )
     if result.ticket is not None:
         return _("Defect recorded; ticket %(number)s opened.") % {"number": result.ticket.number}
@@ -354,12 +346,12 @@ def _defect(request, handover, data):
 
 
 def _confirmation(request, handover, data):
-    services.confirmation_sign(handover=handover, acting_user=request.user, **data)
+    confirmation_sign(handover=handover, acting_user=request.user, **data)
     return _("Handover confirmation signed.")
 
 
 def _keys(request, handover, data):
-    result = services.keys_hand_over(handover=handover, acting_user=request.user, **data)
+    result = keys_hand_over(handover=handover, acting_user=request.user, **data)
     if result.visits_refused:
         messages.warning(request, result.visits_refused)
     return _("Keys handed over: the unit is handed over.")
@@ -386,7 +378,7 @@ def handover_step_page(request, pk, step):
     form_class, take = STEPS[step]
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return redirect("handover-unit", pk=pk)
     try:
         messages.success(request, take(request, handover, dict(form.cleaned_data)))
@@ -398,7 +390,7 @@ def handover_step_page(request, pk, step):
 @login_required
 @require_GET
 def defect_photo(request, pk):
-    defect = _or_404(selectors.defect_for, request.user, pk)
+    defect = or_404(selectors.defect_for, request.user, pk)
     _visible_handover(request, defect.handover_id)
     if not defect.photo:
         raise Http404

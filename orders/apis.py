@@ -15,6 +15,7 @@ from attribution.explain import verdict_json
 from commission.rules import Share
 from customers.models import Customer
 from orders import selectors, services
+from orders.api_inputs import MONEY, unknown
 from orders.models import Unit, UnitStatus
 from projects.access import (
     has_role,
@@ -28,8 +29,6 @@ from projects.access import (
 from projects.roles import DESK_ROLES
 from salesoffice.api import LocalDateTimeField, in_zone, iso, money
 from salesoffice.errors import DomainError, NotPermitted
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
 def unit_payload(unit: Unit) -> dict:
@@ -54,10 +53,6 @@ def share_payload(share: Share) -> dict:
     party = {"consultant": share.consultant.username} if share.consultant else {}
     party = party or {"channel": share.channel}
     return {**party, "percent": money(share.percent), "role": share.role}
-
-
-def _unknown(field: str, message: str) -> DomainError:
-    return DomainError(message, code=f"unknown_{field}", fields={field: [message]})
 
 
 class UnitListCreateApi(APIView):
@@ -157,10 +152,10 @@ class SubscriptionCreateApi(APIView):
         units = Unit.objects.select_related("project")
         unit = units.filter(pk=values.pop("unit"), project__in=projects).first()
         if unit is None:
-            raise _unknown("unit", _("No such unit."))
+            raise unknown("unit", _("No such unit."))
         customer = Customer.objects.filter(pk=values.pop("customer"), project__in=projects).first()
         if customer is None:
-            raise _unknown("customer", _("No such customer."))
+            raise unknown("customer", _("No such customer."))
         project = unit.project
         helper = values.pop("assisted_by")
         values.update(

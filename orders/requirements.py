@@ -23,7 +23,7 @@ from attribution.visibility import household_in_view
 from customers.models import Customer
 from orders.models import PaymentMethod, QualificationReview, RequirementConfirmation, Unit
 from orders.services import CLOSING_ROLES
-from projects.access import has_role, is_member
+from projects.access import has_role, is_member, projects_of
 from projects.roles import Role
 from salesoffice.errors import Conflict, DomainError, NotFound, NotPermitted
 
@@ -141,6 +141,20 @@ def requirement_sign(
         )
     data = replace(requirement_input_of(confirmation), signed_at=signed_at or timezone.now())
     return requirement_create(customer=confirmation.customer, data=data, acting_user=acting_user)
+
+
+def confirmation_for(viewer, pk: int) -> RequirementConfirmation:
+    """A confirmation of the viewer's projects, of a customer they may see in full (§11), or
+    404: what its print, its page and its API are answered with."""
+    confirmation = (
+        RequirementConfirmation.objects.select_related("project", "customer", "consultant")
+        .filter(pk=pk, project__in=projects_of(viewer))
+        .first()
+    )
+    if confirmation is None:
+        raise NotFound(_("No such requirement confirmation."))
+    visible_customer(viewer, confirmation.customer_id)
+    return confirmation
 
 
 def requirements_of(customer: Customer):

@@ -24,6 +24,20 @@ def page_project(request, code: str, roles: tuple[str, ...] = DESK_ROLES) -> Pro
     return project
 
 
+def or_404(find, *args):
+    """What ``find`` finds, a page's 404 where it raises the services' NotFound (a record
+    outside the viewer's projects or reach)."""
+    try:
+        return find(*args)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def first_error(form) -> str:
+    """The sentence a refused form is flashed with: its first error."""
+    return next(iter(form.errors.values()))[0]
+
+
 def render_local(request, project: Project, template: str, context: dict, **kwargs):
     """Render with the project's clock: a Shanghai office reads 10:00, whatever the server's."""
     # The navigation follows the project being worked in, also on pages whose URL has no code.

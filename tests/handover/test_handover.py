@@ -16,8 +16,11 @@ from django.utils import timezone
 from PIL import Image
 
 from aftersales.models import Origin, Ticket, Visit
-from handover import services
+from handover.appointments import appointment_book, notice_record
+from handover.batches import BatchInput, SlotInput, batch_create, slot_create
 from handover.certificates import certificate_issue, certificate_revoke
+from handover.inspections import DefectInput, defect_record, inspection_record
+from handover.keys import confirmation_sign, keys_hand_over
 from handover.models import (
     Appointment,
     HandoverNotice,
@@ -27,6 +30,7 @@ from handover.models import (
     SlotBooking,
     UnitHandover,
 )
+from handover.qualification import qualification_record
 from handover.selectors import progress_of
 from orders.models import Unit, UnitStatus
 from salesoffice.errors import Conflict, DomainError, NotPermitted
@@ -42,20 +46,20 @@ def jpeg(name="crack.jpg") -> SimpleUploadedFile:
 
 
 def plan(project, mike, **fields):
-    data = services.BatchInput(
+    data = BatchInput(
         name=fields.pop("name", "1栋 第一批"),
         location=fields.pop("location", "售楼处二楼交房大厅"),
         building=fields.pop("building", "1"),
         **fields,
     )
-    return services.batch_create(project=project, data=data, acting_user=mike)
+    return batch_create(project=project, data=data, acting_user=mike)
 
 
 def window(batch, mike, day=3, hour=9, capacity=2):
     starts = datetime(2026, 3, day, hour, 0, tzinfo=SH)
-    return services.slot_create(
+    return slot_create(
         batch=batch,
-        data=services.SlotInput(starts, starts + timedelta(hours=2), capacity),
+        data=SlotInput(starts, starts + timedelta(hours=2), capacity),
         acting_user=mike,
     )
 
@@ -68,9 +72,7 @@ def handover(paid_contract, project, mike):
 def qualify(handover, acting_user, **checks):
     """The move-in qualification with both checks made, unless ``checks`` says otherwise."""
     flags = {"id_checked": True, "contract_checked": True, **checks}
-    return services.qualification_record(
-        handover=handover, note="", acting_user=acting_user, **flags
-    )
+    return qualification_record(handover=handover, note="", acting_user=acting_user, **flags)
 
 
 @pytest.fixture
@@ -81,13 +83,13 @@ def qualified(handover, certificate, clara):
 
 @pytest.fixture
 def inspected(qualified, alice):
-    services.inspection_record(handover=qualified, note="业主到场验房", acting_user=alice)
+    inspection_record(handover=qualified, note="业主到场验房", acting_user=alice)
     return qualified
 
 
 @pytest.fixture
 def confirmed(inspected, alice):
-    services.confirmation_sign(handover=inspected, signed_by="赵敏", note="", acting_user=alice)
+    confirmation_sign(handover=inspected, signed_by="赵敏", note="", acting_user=alice)
     return inspected
 
 
@@ -142,9 +144,9 @@ class TestBatches:
             (starts + timedelta(hours=1), 0, "capacity_invalid"),
         ):
             with pytest.raises(DomainError) as refused:
-                services.slot_create(
+                slot_create(
                     batch=handover.batch,
-                    data=services.SlotInput(starts, ends, capacity),
+                    data=SlotInput(starts, ends, capacity),
                     acting_user=mike,
                 )
             assert refused.value.code == code
@@ -160,10 +162,10 @@ class TestAppointments:
     ):
         first, second = window(handover.batch, mike), window(handover.batch, mike, hour=14)
 
-        services.appointment_book(handover=handover, slot=first, acting_user=alice)
-        services.appointment_book(handover=handover, slot=second, acting_user=alice)
+        appointment_book(handover=handover, slot=first, acting_user=alice)
+        appointment_book(handover=handover, slot=second, acting_user=alice)
         assert SlotBooking.objects.get(handover=handover).slot == second
-        services.appointment_book(handover=handover, slot=None, acting_user=alice)
+        appointment_book(handover=handover, slot=None, acting_user=alice)
 
         assert not SlotBooking.objects.exists()
         events = list(Appointment.objects.filter(handover=handover).order_by("id"))
@@ -177,10 +179,10 @@ class TestAppointments:
         ]
         handovers = plan(project, mike).handovers
         slot = window(handovers[0].batch, mike, capacity=1)
-        services.appointment_book(handover=handovers[0], slot=slot, acting_user=alice)
+        appointment_book(handover=handovers[0], slot=slot, acting_user=alice)
 
         with pytest.raises(Conflict) as refused:
-            services.appointment_book(handover=handovers[1], slot=slot, acting_user=alice)
+            appointment_book(handover=handovers[1], slot=slot, acting_user=alice)
 
         assert refused.value.code == "slot_full"
         assert len(contracts) == SlotBooking.objects.count() + 1
@@ -189,24 +191,24 @@ class TestAppointments:
         self, handover, mike, alice, clock
     ):
         slot = window(handover.batch, mike, day=3)
-        services.appointment_book(handover=handover, slot=slot, acting_user=alice)
+        appointment_book(handover=handover, slot=slot, acting_user=alice)
         with pytest.raises(Conflict) as twice:
-            services.appointment_book(handover=handover, slot=slot, acting_user=alice)
+            appointment_book(handover=handover, slot=slot, acting_user=alice)
         assert twice.value.code == "already_booked"
         clock.move_to(datetime(2026, 3, 4, 9, tzinfo=SH), tick=False)
         later = window(handover.batch, mike, day=3, hour=15)
         with pytest.raises(Conflict) as past:
-            services.appointment_book(handover=handover, slot=later, acting_user=alice)
+            appointment_book(handover=handover, slot=later, acting_user=alice)
         assert past.value.code == "slot_past"
 
     def test_a_notice_is_recorded_with_its_channel(self, handover, clara):
-        services.notice_record(handover=handover, channel="sms", note="", acting_user=clara)
+        notice_record(handover=handover, channel="sms", note="", acting_user=clara)
         notice = HandoverNotice.objects.get()
         assert (notice.channel, notice.entered_by) == ("sms", clara)
 
     def test_another_consultant_cannot_work_on_alices_customer(self, handover, bob):
         with pytest.raises(NotPermitted):
-            services.notice_record(handover=handover, channel="phone", note="", acting_user=bob)
+            notice_record(handover=handover, channel="phone", note="", acting_user=bob)
 
 
 class TestQualification:
@@ -251,16 +253,16 @@ class TestQualification:
 class TestInspection:
     def test_comes_after_the_qualification(self, handover, alice):
         with pytest.raises(Conflict) as refused:
-            services.inspection_record(handover=handover, note="", acting_user=alice)
+            inspection_record(handover=handover, note="", acting_user=alice)
         assert refused.value.code == "qualification_required"
 
     def test_a_defect_with_a_department_opens_its_ticket_through_after_sales(
         self, inspected, alice
     ):
         inspection = Inspection.objects.get(handover=inspected)
-        result = services.defect_record(
+        result = defect_record(
             inspection=inspection,
-            data=services.DefectInput(
+            data=DefectInput(
                 location="主卧",
                 description="墙面裂缝约30厘米",
                 severity="major",
@@ -283,9 +285,9 @@ class TestInspection:
         assert result.defect.photo.read(2) == b"\xff\xd8"
 
     def test_a_defect_without_a_department_opens_no_ticket(self, inspected, alice):
-        result = services.defect_record(
+        result = defect_record(
             inspection=Inspection.objects.get(handover=inspected),
-            data=services.DefectInput("厨房", "水龙头松动", "minor"),
+            data=DefectInput("厨房", "水龙头松动", "minor"),
             acting_user=alice,
         )
         assert result.ticket is None and not Ticket.objects.exists()
@@ -293,9 +295,9 @@ class TestInspection:
     def test_a_file_that_is_no_photo_is_refused_and_nothing_is_kept(self, inspected, alice):
         fake = SimpleUploadedFile("crack.jpg", b"<script>not an image</script>")
         with pytest.raises(DomainError) as refused:
-            services.defect_record(
+            defect_record(
                 inspection=Inspection.objects.get(handover=inspected),
-                data=services.DefectInput("厨房", "水龙头松动", "minor", photo=fake),
+                data=DefectInput("厨房", "水龙头松动", "minor", photo=fake),
                 acting_user=alice,
             )
         assert refused.value.code == "photo_invalid"
@@ -313,18 +315,18 @@ class TestInspection:
     def test_a_defect_needs_where_what_and_how_serious(self, inspected, alice, fields, code):
         values = {"location": "厨房", "description": "渗水", "severity": "minor", **fields}
         with pytest.raises(DomainError) as refused:
-            services.defect_record(
+            defect_record(
                 inspection=Inspection.objects.get(handover=inspected),
-                data=services.DefectInput(**values),
+                data=DefectInput(**values),
                 acting_user=alice,
             )
         assert refused.value.code == code
 
     def test_no_defect_after_the_owner_signed(self, confirmed, alice):
         with pytest.raises(Conflict) as refused:
-            services.defect_record(
+            defect_record(
                 inspection=Inspection.objects.get(handover=confirmed),
-                data=services.DefectInput("厨房", "渗水", "minor"),
+                data=DefectInput("厨房", "渗水", "minor"),
                 acting_user=alice,
             )
         assert refused.value.code == "already_confirmed"
@@ -333,20 +335,18 @@ class TestInspection:
 class TestConfirmationAndKeys:
     def test_confirmation_comes_after_an_inspection(self, qualified, alice):
         with pytest.raises(Conflict) as refused:
-            services.confirmation_sign(
-                handover=qualified, signed_by="赵敏", note="", acting_user=alice
-            )
+            confirmation_sign(handover=qualified, signed_by="赵敏", note="", acting_user=alice)
         assert refused.value.code == "inspection_required"
 
     def test_keys_come_after_the_signed_confirmation(self, inspected, alice):
         with pytest.raises(Conflict) as refused:
-            services.keys_hand_over(
+            keys_hand_over(
                 handover=inspected, key_count=2, received_by="赵敏", note="", acting_user=alice
             )
         assert refused.value.code == "confirmation_required"
 
     def test_keys_hand_the_unit_over_and_schedule_the_visits(self, confirmed, alice, clock):
-        result = services.keys_hand_over(
+        result = keys_hand_over(
             handover=confirmed, key_count=3, received_by="赵敏", note="", acting_user=alice
         )
 
@@ -362,11 +362,11 @@ class TestConfirmationAndKeys:
         assert result.visits_refused == ""
 
     def test_nothing_more_after_the_keys(self, confirmed, alice):
-        services.keys_hand_over(
+        keys_hand_over(
             handover=confirmed, key_count=2, received_by="赵敏", note="", acting_user=alice
         )
         with pytest.raises(Conflict) as refused:
-            services.keys_hand_over(
+            keys_hand_over(
                 handover=confirmed, key_count=2, received_by="赵敏", note="", acting_user=alice
             )
         assert refused.value.code == "already_handed_over"
@@ -377,7 +377,7 @@ class TestConfirmationAndKeys:
     )
     def test_keys_need_a_count_and_a_receiver(self, confirmed, alice, count, receiver, code):
         with pytest.raises(DomainError) as refused:
-            services.keys_hand_over(
+            keys_hand_over(
                 handover=confirmed,
                 key_count=count,
                 received_by=receiver,
@@ -389,7 +389,7 @@ class TestConfirmationAndKeys:
 
 class TestTheLedger:
     def test_each_step_is_an_append_only_row_with_who_and_when(self, confirmed, alice, clara):
-        services.keys_hand_over(
+        keys_hand_over(
             handover=confirmed, key_count=2, received_by="赵敏", note="", acting_user=alice
         )
         rows = [
@@ -415,11 +415,9 @@ def test_the_whole_flow_from_unpaid_to_handed_over(project, alice, clara, fiona,
     pay_off(contract, by=fiona)
     certificate_issue(contract=contract, acting_user=fiona)
     qualify(handover, clara)
-    services.inspection_record(handover=handover, note="", acting_user=alice)
-    services.confirmation_sign(handover=handover, signed_by="赵敏", note="", acting_user=alice)
-    services.keys_hand_over(
-        handover=handover, key_count=2, received_by="赵敏", note="", acting_user=alice
-    )
+    inspection_record(handover=handover, note="", acting_user=alice)
+    confirmation_sign(handover=handover, signed_by="赵敏", note="", acting_user=alice)
+    keys_hand_over(handover=handover, key_count=2, received_by="赵敏", note="", acting_user=alice)
     progress = progress_of(UnitHandover.objects.get(pk=handover.pk))
     assert (progress.qualified, progress.inspected, progress.confirmed, progress.keys) == (
         True,
@@ -434,7 +432,7 @@ class TestCustomerTimeline:
     def test_the_certificate_and_the_keys_are_on_the_owners_page(
         self, client, confirmed, alice, clock
     ):
-        services.keys_hand_over(
+        keys_hand_over(
             handover=confirmed, key_count=2, received_by="赵敏", note="", acting_user=alice
         )
         client.force_login(alice)

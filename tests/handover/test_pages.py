@@ -18,9 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from aftersales.models import Ticket
-from handover import services
+from handover.appointments import appointment_book
+from handover.batches import BatchInput, SlotInput, batch_create, slot_create
 from handover.certificates import certificate_issue
+from handover.inspections import DefectInput, defect_record, inspection_record
+from handover.keys import confirmation_sign
 from handover.models import KeyHandover, PayoffCertificate
+from handover.qualification import qualification_record
 from handover.selectors import with_payoff_state
 from orders.models import Contract, Unit
 from tests.handover.conftest import make_contract, pay, pay_off
@@ -181,8 +185,8 @@ def jpeg() -> SimpleUploadedFile:
 
 @pytest.fixture
 def batch_handover(paid_contract, project, mike):
-    data = services.BatchInput(name="1栋 第一批", location="售楼处交房大厅", building="1")
-    return services.batch_create(project=project, data=data, acting_user=mike).handovers[0]
+    data = BatchInput(name="1栋 第一批", location="售楼处交房大厅", building="1")
+    return batch_create(project=project, data=data, acting_user=mike).handovers[0]
 
 
 class TestHandoverDesk:
@@ -215,9 +219,9 @@ class TestHandoverDesk:
     ):
         mine = make_contract(project, alice, room="101", phone="13700000101")
         theirs = make_contract(project, bob, room="102", phone="13700000102")
-        services.batch_create(
+        batch_create(
             project=project,
-            data=services.BatchInput(name="一批", location="大厅", building="1"),
+            data=BatchInput(name="一批", location="大厅", building="1"),
             acting_user=mike,
         )
         page = html(client, alice, "/p/HX01/handover/")
@@ -231,12 +235,12 @@ class TestHandoverDesk:
         from tests.handover.conftest import SH
 
         starts = datetime(2026, 3, 2, 14, tzinfo=SH)
-        slot = services.slot_create(
+        slot = slot_create(
             batch=batch_handover.batch,
-            data=services.SlotInput(starts, starts + timedelta(hours=2), 3),
+            data=SlotInput(starts, starts + timedelta(hours=2), 3),
             acting_user=mike,
         )
-        services.appointment_book(handover=batch_handover, slot=slot, acting_user=alice)
+        appointment_book(handover=batch_handover, slot=slot, acting_user=alice)
         page = html(client, mike, "/p/HX01/handover/")
         today = page.split('data-testid="today"')[1].split("</table>")[0]
         assert f'data-handover="{batch_handover.pk}"' in today
@@ -245,27 +249,27 @@ class TestHandoverDesk:
         self, client, project, alice, mike, clara, fiona, clock
     ):
         contracts(project, alice, 1)
-        data = services.BatchInput(name="一批", location="大厅", building="1")
-        batch = services.batch_create(project=project, data=data, acting_user=mike).batch
+        data = BatchInput(name="一批", location="大厅", building="1")
+        batch = batch_create(project=project, data=data, acting_user=mike).batch
         client.force_login(mike)
         few = queries(client, f"/p/HX01/handover/?batch={batch.pk}")
         for contract in contracts(project, alice, 3, start=1):
             pay_off(contract)
             certificate_issue(contract=contract, acting_user=fiona)
-        handovers = services.batch_create(
+        handovers = batch_create(
             project=project,
-            data=services.BatchInput(name="二批", location="大厅", units=tuple(Unit.objects.all())),
+            data=BatchInput(name="二批", location="大厅", units=tuple(Unit.objects.all())),
             acting_user=mike,
         ).handovers
         for handover in handovers:
-            services.qualification_record(
+            qualification_record(
                 handover=handover,
                 id_checked=True,
                 contract_checked=True,
                 note="",
                 acting_user=clara,
             )
-            services.inspection_record(handover=handover, note="", acting_user=clara)
+            inspection_record(handover=handover, note="", acting_user=clara)
         second = handovers[0].batch_id
         assert queries(client, f"/p/HX01/handover/?batch={second}") == few
 
@@ -339,23 +343,21 @@ class TestAUnitsHandover:
     def test_the_confirmation_prints_as_html_and_as_a_pdf(
         self, client, batch_handover, certificate, clara, tmp_path
     ):
-        services.qualification_record(
+        qualification_record(
             handover=batch_handover,
             id_checked=True,
             contract_checked=True,
             note="",
             acting_user=clara,
         )
-        inspection = services.inspection_record(handover=batch_handover, note="", acting_user=clara)
-        services.defect_record(
+        inspection = inspection_record(handover=batch_handover, note="", acting_user=clara)
+        defect_record(
             inspection=inspection,
-            data=services.DefectInput("客厅", "地板起鼓", "major"),
+            data=DefectInput("客厅", "地板起鼓", "major"),
             acting_user=clara,
         )
         html(client, clara, f"/handovers/{batch_handover.pk}/confirmation/print/", status=404)
-        services.confirmation_sign(
-            handover=batch_handover, signed_by="赵敏", note="", acting_user=clara
-        )
+        confirmation_sign(handover=batch_handover, signed_by="赵敏", note="", acting_user=clara)
 
         printed = html(client, clara, f"/handovers/{batch_handover.pk}/confirmation/print/")
         assert "交房确认单" in printed and "地板起鼓" in printed and certificate.number in printed
