@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from orders import deposits, finance, payments, selectors
 from orders.api_inputs import unknown, when
 from orders.models import Contract, DepositOutcome, DepositSettlement, Payment, PaymentKind
-from projects.access import SITE_STAFF, projects_of
+from projects.access import SITE_STAFF, projects_of, with_roles
+from projects.roles import Role
 from salesoffice.api import LocalDateTimeField, iso, money
 
 
@@ -74,7 +75,7 @@ def record_movement(request, contract, values: dict, kind: str) -> Response:
 class PaymentCreateApi(APIView):
     """收款 (finance only): the receipt number is the project's next unless one is given."""
 
-    permission_classes = SITE_STAFF
+    permission_classes = with_roles(Role.FINANCE)  # the role before the body
 
     class InputSerializer(MovementSerializer):
         contract = serializers.IntegerField()
@@ -105,7 +106,7 @@ def payable_contract(user, pk: int):
 class ContractRefundApi(APIView):
     """退款 (finance only): a negative movement with its own receipt."""
 
-    permission_classes = SITE_STAFF
+    permission_classes = with_roles(Role.FINANCE)  # the role before the body
 
     @extend_schema(request=MovementSerializer, responses={201: dict})
     def post(self, request, pk):
