@@ -33,6 +33,8 @@ def rows_of(results: dict[str, dict]) -> list[tuple[str, ...]]:
     """One row per check of each benchmark's entry (see bench.goals.entry)."""
     rows = []
     for name, result in results.items():
+        if "error" in result:
+            rows.append((name, f"failed: {result['error'][:60]}", "—", "—", "—", "", "NOT met"))
         for check in result.get("checks", []):
             rows.append(
                 (

@@ -38,7 +38,8 @@ def test_rows_of_results_one_per_check():
         "broken": {"error": "RuntimeError: no server", "checks": []},
     }
     assert rows_of(results) == [
-        ("lookup", "p50, c=1", "27.7 ms", "3.10 ms", "8.94×", "≤ 2× limit", "NOT met")
+        ("lookup", "p50, c=1", "27.7 ms", "3.10 ms", "8.94×", "≤ 2× limit", "NOT met"),
+        ("broken", "failed: RuntimeError: no server", "—", "—", "—", "", "NOT met"),
     ]
 
 
