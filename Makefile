@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH ?=
 
 .PHONY: install run test lint format bench messages clean
 
@@ -41,9 +42,12 @@ test: install
 	# The reports once more on SQLite, the embedded database of `make run`.
 	scripts/with-services.sh env SALESOFFICE_TESTS_ON_SQLITE=1 $(VENV)/bin/pytest -q -p no:xdist tests/reports
 
+# make bench                                  all benchmarks, 1,000,000 customers
+# make bench BENCH_CUSTOMERS=20000             a quick run (a few minutes)
+# make bench BENCH="lookup register --profile" some of them, then where their time goes
 bench: install
 	scripts/system-deps.sh test
-	scripts/with-services.sh $(PY) -m bench.run
+	scripts/with-services.sh $(PY) -m bench.run $(BENCH)
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var

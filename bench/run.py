@@ -1,25 +1,41 @@
-"""Run the benchmarks and merge their results into ``bench/results.json``.
+"""Run the benchmarks, print the table of each figure against its limit, and merge the results
+into ``bench/results.json``.
 
     scripts/with-services.sh .venv/bin/python -m bench.run              # all
-    scripts/with-services.sh .venv/bin/python -m bench.run import_sheet # only these
+    scripts/with-services.sh .venv/bin/python -m bench.run lookup       # only these
+    BENCH_CUSTOMERS=20000 …                                             # a quick run
+    … -m bench.run lookup register --profile   # then profile them on the same data
 
 Adding one: write a module ``bench/<name>.py`` with a function decorated ``@benchmark("<name>")``
-that takes no argument and returns a JSON-able dict, and list the module in ``MODULES``. The
-runner sets Django up on the PostgreSQL of ``DATABASE_URL`` and migrates once; each benchmark
-seeds its own data, and skips seeding what a previous run already left in the database. A run
-replaces only the keys of the benchmarks it ran; the others' results are kept.
+that takes no argument and returns ``bench.goals.entry(checks, details)``, and list the module in
+``MODULES``. The runner sets Django up with the production settings (``bench/settings.py``, on
+the PostgreSQL and Redis of ``DATABASE_URL`` / ``REDIS_URL``), migrates once and collects the
+static files; each benchmark seeds its own data, and skips seeding what a previous run already
+left in the database. A run replaces only the entries of the benchmarks it ran.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
-MODULES = ["bench.import_sheet", "bench.attribution", "bench.certificate"]
+# In the order they run: the cheap ones first, the seeding they share done by the first.
+MODULES = [
+    "bench.attribution",
+    "bench.lookup",
+    "bench.register",
+    "bench.my_customers",
+    "bench.import_sheet",
+    "bench.lapse_sweep",
+    "bench.certificate",
+]
 RESULTS = Path(__file__).resolve().parent / "results.json"
 REGISTRY: dict[str, Callable[[], dict]] = {}
 
@@ -33,14 +49,15 @@ def benchmark(name: str):
 
 
 def setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesoffice.settings.local"
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Benchmarks run on PostgreSQL: `make bench`, or set DATABASE_URL.")
+    from bench import environment
+
+    environment.apply()
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def load_modules() -> None:
@@ -50,31 +67,88 @@ def load_modules() -> None:
         importlib.import_module(module)
 
 
-def merge(results: dict[str, dict]) -> dict:
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=RESULTS.parent, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    return f"{commit}-dirty" if git("status", "--porcelain", "--untracked-files=no") else commit
+
+
+def run_one(name: str) -> dict:
+    """One benchmark's entry, stamped with the machine's state; a failure is recorded, not
+    raised, so that a long run still reports the others."""
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    try:
+        result = REGISTRY[name]()
+    except Exception as exc:
+        traceback.print_exc()
+        result = {"error": f"{type(exc).__name__}: {exc}", "goal_met": False, "checks": []}
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["load_average"] = {"before": _rounded(load_before), "after": _rounded(os.getloadavg())}
+    return result
+
+
+def _rounded(values) -> list[float]:
+    return [round(v, 2) for v in values]
+
+
+def merge(run: dict, results: dict[str, dict]) -> dict:
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    existing.update(results)
-    RESULTS.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
-    return existing
+    benchmarks = existing.get("benchmarks", {}) if "run" in existing else {}
+    benchmarks.update(results)
+    merged = {"run": run, "benchmarks": benchmarks}
+    RESULTS.write_text(json.dumps(merged, indent=2, ensure_ascii=False, default=str) + "\n")
+    return merged
 
 
 def main(argv: list[str]) -> int:
+    from bench import table
+    from bench.data import CUSTOMERS
+
+    profile = "--profile" in argv
+    argv = [a for a in argv if a != "--profile"]
     setup_django()
     load_modules()
-    names = argv or sorted(REGISTRY)
+    names = argv or list(REGISTRY)
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
-        print(f"Unknown benchmarks: {', '.join(unknown)}. Known: {', '.join(sorted(REGISTRY))}")
+        print(f"Unknown benchmarks: {', '.join(unknown)}. Known: {', '.join(REGISTRY)}")
         return 2
+    run = {
+        "commit": git_commit(),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "customers": CUSTOMERS,
+        "cpus": os.cpu_count(),
+        "load_average_start": _rounded(os.getloadavg()),
+    }
     results = {}
     for name in names:
-        started = time.perf_counter()
         print(f"== {name}", flush=True)
-        results[name] = REGISTRY[name]()
-        print(json.dumps(results[name], indent=2, ensure_ascii=False), flush=True)
-        print(f"== {name}: {time.perf_counter() - started:.1f} s", flush=True)
-    merge(results)
+        results[name] = run_one(name)
+        results[name]["commit"] = run["commit"]
+        print(json.dumps(results[name], indent=2, ensure_ascii=False, default=str), flush=True)
+        print(f"== {name}: {results[name]['seconds']} s", flush=True)
+    run["load_average_end"] = _rounded(os.getloadavg())
+    run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    merge(run, results)
+    print()
+    print(table.markdown(table.rows_of(results)))
+    print(
+        f"\n{CUSTOMERS:,} customers; commit {run['commit'][:12]}; load average "
+        f"{run['load_average_start']} at the start, {run['load_average_end']} at the end "
+        f"({run['cpus']} CPUs). Ratio = product / limit, both measured in this run."
+    )
     print(f"Results merged into {RESULTS}")
-    return 0
+    if profile:
+        from bench import profile as profiler
+
+        profiler.report([n for n in names if n in profiler.PROFILED])
+    # Goals not met are findings, not failures: only a benchmark that could not run fails.
+    return 1 if any("error" in r for r in results.values()) else 0
 
 
 if __name__ == "__main__":
