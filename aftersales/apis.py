@@ -24,7 +24,7 @@ from aftersales.presenters import (
 from customers.models import Customer
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_for
-from salesoffice.api import REFUSALS, ErrorOutput, PersonOutput, RefOutput
+from salesoffice.api import REFUSALS, ErrorOutput, OfficeDateField, PersonOutput, RefOutput
 from salesoffice.errors import DomainError, NotFound
 
 
@@ -112,7 +112,7 @@ class VisitOutput(serializers.Serializer):
     consultant = PersonOutput()
     handed_over_at = serializers.CharField()
     offset_days = serializers.IntegerField()
-    due_on = serializers.DateField()
+    due_on = OfficeDateField()
     due = serializers.BooleanField(help_text="Due now and not yet recorded.")
     outcome = serializers.CharField()
     note = serializers.CharField()
@@ -255,7 +255,7 @@ class TicketTransitionApi(APIView):
             default=None,
             help_text="Yuan: the estimate (estimate, propose) or finance's costing (cost).",
         )
-        deadline = serializers.DateField(
+        deadline = OfficeDateField(
             required=False,
             allow_null=True,
             default=None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,8 @@ from projects.models import Project
 from projects.navigation import LIST_SIZE, Waiting
 from projects.roles import Role
 from salesoffice.errors import DomainError, NotFound, NotPermitted
+from salesoffice.periods import ensure_in_years
+from salesoffice.periods import month_bounds as local_month_bounds
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -132,11 +134,9 @@ def month_bounds(month: str | None, tz: ZoneInfo, now: datetime | None = None):
                 fields={"month": [month]},
             )
         year, number = int(match.group(1)), int(match.group(2))
-    start = date(year, number, 1)
-    following = date(year + number // 12, number % 12 + 1, 1)
+    first = ensure_in_years(date(year, number, 1), "month")
     return (
-        datetime.combine(start, time.min, tzinfo=tz),
-        datetime.combine(following, time.min, tzinfo=tz),
+        *local_month_bounds(first, tz),
         f"{year:04d}-{number:02d}",
     )
 

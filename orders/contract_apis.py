@@ -22,7 +22,7 @@ from orders.models import PaymentMethod, Subscription
 from orders.payment_apis import movement_payload
 from orders.terms import Instalment
 from projects.access import SITE_STAFF, person, project_for, projects_of, require_role
-from salesoffice.api import LocalDateTimeField, iso, money
+from salesoffice.api import LocalDateTimeField, OfficeDateField, iso, money
 from salesoffice.errors import DomainError
 from salesoffice.fields import mask_id_number
 
@@ -84,7 +84,7 @@ def _contract_body(viewer, pk: int) -> dict:
 
 
 class ScheduleItemSerializer(serializers.Serializer):
-    due = serializers.DateField()
+    due = OfficeDateField()
     amount = serializers.DecimalField(**MONEY)
     label = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 

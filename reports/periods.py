@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from attribution.windows import day_bounds, local_day
 from projects.models import Project
 from salesoffice.errors import DomainError
-from salesoffice.periods import next_month, parse_month, previous_month
+from salesoffice.periods import ensure_in_years, next_month, parse_month, previous_month
 
 MAX_DAYS = 366  # a period longer than a year is refused (period_too_long)
 
@@ -92,14 +92,17 @@ def parse_day(text: str, name: str = "day", *, end: bool = False) -> date:
     text = (text or "").strip()
     if len(text) == 7:
         try:
-            first = parse_month(text)
+            first = parse_month(text, name)
         except DomainError as exc:
+            if exc.code == "invalid_period":
+                raise
             raise _invalid_date(name) from exc
         return next_month(first) - timedelta(days=1) if end else first
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise _invalid_date(name) from exc
+    return ensure_in_years(day, name)
 
 
 def period_from(params: Mapping[str, str], default: Period) -> Period:

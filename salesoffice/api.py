@@ -12,10 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from salesoffice.errors import DomainError
-
-# The years a date in the office can mean: beyond them a time zone's offset would carry a
-# datetime out of Python's range (year 1 or 9999), a server error instead of a refusal.
-YEARS = range(1900, 3000)
+from salesoffice.periods import YEARS
 
 
 def parse_local_datetime(text: str) -> datetime | None:
@@ -43,6 +40,21 @@ class LocalDateTimeField(serializers.Field):
 
     def to_representation(self, value):
         return value.isoformat()
+
+
+class OfficeDateField(serializers.DateField):
+    """A day within the office's years (salesoffice.periods.YEARS): a day beyond them is
+    refused here rather than overflowing when its local bounds are computed."""
+
+    default_error_messages = {
+        "out_of_range": gettext_lazy("Choose a date between 1900 and 2999."),
+    }
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if day.year not in YEARS:
+            self.fail("out_of_range")
+        return day
 
 
 def query_datetime(params, name: str) -> datetime | None:

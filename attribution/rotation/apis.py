@@ -27,7 +27,7 @@ from attribution.rotation.roster import roster_set, rotation_status_set
 from customers.models import Registration
 from projects.access import SITE_STAFF, person, project_for, staff_in_project
 from projects.models import Project
-from salesoffice.api import iso
+from salesoffice.api import OfficeDateField, iso
 from salesoffice.errors import NotFound
 
 
@@ -117,7 +117,7 @@ class RotationNextApi(APIView):
 
 class RosterSetApi(APIView):
     class InputSerializer(serializers.Serializer):
-        date = serializers.DateField()
+        date = OfficeDateField()
         order = serializers.ListField(child=serializers.CharField(), allow_empty=True)
 
     @extend_schema(request=InputSerializer, responses={200: dict})

@@ -20,6 +20,7 @@ from attribution.models import RosterEntry, RotationState
 from attribution.windows import local_day
 from projects.models import Project
 from salesoffice.errors import DomainError
+from salesoffice.periods import ensure_in_years
 
 FREE, BUSY, AWAY = RotationState.FREE, RotationState.BUSY, RotationState.AWAY
 
@@ -34,7 +35,7 @@ def day_or_today(value: str | None, project: Project) -> dt.date:
     if not value:
         return today(project, timezone.now())
     try:
-        return dt.date.fromisoformat(value)
+        return ensure_in_years(dt.date.fromisoformat(value), "date")
     except ValueError as exc:
         raise DomainError(
             _("A date like 2026-03-02 is expected."),

@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from desk.imports.sheet import GENDER_WORDS, KIND_WORDS, SheetRow
-from salesoffice.api import YEARS, parse_local_datetime
+from salesoffice.api import parse_local_datetime
+from salesoffice.periods import YEARS
 
 LOCAL_TIME = re.compile(
     r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[T ]*(\d{1,2})[:时](\d{1,2})"
