@@ -15,7 +15,8 @@ from disputes.services import manager_admin_access_grant
 from projects.access import forget_role, has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
-from salesoffice.errors import Conflict, DomainError, NotPermitted
+from salesoffice.errors import Conflict, DomainError, NotFound, NotPermitted
+from salesoffice.lockout import login_failures_forget
 
 User = get_user_model()
 
@@ -104,3 +105,19 @@ def staff_create(
             # Managers rule on disputes in the admin screen (UX §5).
             manager_admin_access_grant(user)
     return user
+
+
+def staff_unlock(*, username: str, acting_user) -> int:
+    """A manager lets a colleague locked out by failed logins try again at once: the failures
+    counted against the username are forgotten (from every address). A manager unlocks the
+    staff of their projects; a superuser any username, even one nobody has (a lock on it is
+    still a lock). Returns how many failure records were forgotten."""
+    if not acting_user.is_superuser:
+        shared = Project.objects.filter(memberships__user__username=username).filter(
+            memberships__user=acting_user
+        )
+        project = shared.first()
+        if project is None:
+            raise NotFound(_("No such member of staff."))
+        ensure_may_manage_staff(acting_user, project)
+    return login_failures_forget(username)
