@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "salesoffice.sessions.SessionTimeoutMiddleware",
     # Last, as axes asks: it turns a locked-out login page into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +163,14 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 # Failures and lockouts are logged (WARNING); no banner in the log of every process.
 AXES_VERBOSE = False
+
+# ------------------------------------------------------------------------------
+# Sessions: they end after an idle hour or a working day, whichever comes first
+# ------------------------------------------------------------------------------
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", "12")))
+# The browser may forget the cookie then too (Django's default keeps it two weeks).
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 
 # ------------------------------------------------------------------------------
 # Internationalisation: Chinese by default, English available
