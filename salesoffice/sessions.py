@@ -1,22 +1,24 @@
-"""How long a login lasts.
+"""How long a login lasts, and ending a person's logins.
 
 A session ends after ``SESSION_IDLE_TIMEOUT`` without a request from the person, and
 ``SESSION_ABSOLUTE_TIMEOUT`` after the login however busy it was (a working day): the next
 request is served as anonymous, so a page sends them to the login page and the API answers as
-to anyone not logged in. API tokens do not expire.
+to anyone not logged in. API tokens do not expire; they end when the person is deactivated.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from rest_framework.authtoken.models import Token
 
 LOGIN_AT = "login_at"
 LAST_SEEN = "last_seen"
@@ -77,3 +79,22 @@ def _whole_page_to_login(request, response):
     current = urlparse(request.headers.get("HX-Current-URL", ""))
     page = (current.path or "/") + (f"?{current.query}" if current.query else "")
     return HttpResponseClientRedirect(f"{login}?{urlencode({'next': page})}")
+
+
+def sessions_end(user) -> int:
+    """Ends every login of the user now: their API tokens and their sessions are deleted.
+    Returns how many sessions ended.
+
+    Django already refuses an inactive user's session and token at the next request; deleting
+    them also means that reactivating the person revives none of them."""
+    Token.objects.filter(user=user).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0  # cache or cookie sessions: the inactive check is all there is
+    model = store.get_model_class()
+    # Sessions do not say whose they are but in their data: read the live ones, a working
+    # day's worth at most (SESSION_COOKIE_AGE).
+    live = model.objects.filter(expire_date__gt=timezone.now())
+    theirs = [s.pk for s in live.iterator() if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
+    model.objects.filter(pk__in=theirs).delete()
+    return len(theirs)

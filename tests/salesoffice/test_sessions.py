@@ -1,11 +1,15 @@
-"""Sessions (issue 12 item 6): a login ends after an idle hour, and after a working day (12 h)
-however busy."""
+"""Sessions (issue 12 item 6): a login ends after an idle hour, after a working day (12 h)
+however busy, and at once for everyone when the person is deactivated."""
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
+from salesoffice.sessions import sessions_end
 from salesoffice.settings import base
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +43,60 @@ def logged_in(client, user):
 
 def sent_to_login(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_deactivated_user_session_and_token_end_at_next_request(client, api, alice, mike):
+    browser = logged_in(client, alice)
+    app = api(alice)
+    assert app.get("/api/projects/").status_code == 200
+
+    answer = api(mike).patch("/api/staff/alice/", {"active": False})
+
+    assert answer.status_code == 200
+    assert sent_to_login(browser.get(PAGE))
+    refused = app.get("/api/projects/")
+    # 403 rather than 401: session authentication comes first, and it sends no challenge.
+    assert refused.status_code in (401, 403)
+    assert refused.json()["code"] == "authentication_failed"
+    assert not Token.objects.filter(user=alice).exists()
+    assert str(alice.pk) not in [
+        s.get_decoded().get("_auth_user_id") for s in Session.objects.all()
+    ]
+    # Taken back on, alice logs in again: nothing of the old logins comes back with her.
+    assert api(mike).patch("/api/staff/alice/", {"active": True}).status_code == 200
+    assert sent_to_login(browser.get(PAGE))
+    assert app.get("/api/projects/").status_code in (401, 403)
+
+
+def test_ending_one_persons_logins_leaves_the_others_logged_in(client, api, alice, bob):
+    theirs = logged_in(Client(), alice)
+    browser = logged_in(client, bob)
+    app = api(bob)
+    api(alice)
+
+    assert sessions_end(alice) == 1
+
+    assert sent_to_login(theirs.get(PAGE))
+    assert browser.get(PAGE).status_code == 200
+    assert app.get("/api/projects/").status_code == 200
+    assert list(Token.objects.values_list("user__username", flat=True)) == ["bob"]
+
+
+def test_an_inactive_user_is_refused_even_when_deactivated_outside_the_service(client, api, alice):
+    """Django's own checks, which the service's clean-up does not replace: ModelBackend gives
+    no user for an inactive one's session, DRF's TokenAuthentication refuses their token."""
+    browser = logged_in(client, alice)
+    app = api(alice)
+    type(alice).objects.filter(pk=alice.pk).update(is_active=False)
+
+    assert sent_to_login(browser.get(PAGE))
+    refused = app.get("/api/projects/")
+    assert refused.status_code in (401, 403)
+    assert refused.json() == {
+        "detail": "User inactive or deleted.",
+        "code": "authentication_failed",
+        "fields": {},
+    }
 
 
 def test_idle_session_expires(client, alice, frozen):
