@@ -37,6 +37,7 @@ from projects.models import Membership, Project
 from projects.notifications import managers_of, notify
 from projects.roles import Role
 from salesoffice.errors import Conflict, DomainError, NotPermitted
+from salesoffice.sessions import sessions_end
 
 User = get_user_model()
 LIVE = ("active", "disputed")
@@ -432,7 +433,8 @@ def pending_claim_decide(
 
 def consultant_depart(*, user, acting_user) -> int:
     """A12: the consultant leaves; their live claims without a deal go to the pool of each
-    project, for the managers to reassign. Returns how many households were released."""
+    project, for the managers to reassign, and they are logged out everywhere (sessions and
+    API tokens). Returns how many households were released."""
     projects = list(Project.objects.filter(memberships__user=user))
     for project in projects:
         ensure_manager(acting_user, project)
@@ -440,6 +442,7 @@ def consultant_depart(*, user, acting_user) -> int:
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
+        sessions_end(user)
         now = timezone.now()
         for project in projects:
             released += _release_claims(project, user, acting_user, now)

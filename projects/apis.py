@@ -68,6 +68,17 @@ class StaffListCreateApi(APIView):
         )
 
 
+class StaffUnlockApi(APIView):
+    """Lifts a login lockout now (the manager of a project the person works in)."""
+
+    permission_classes = SITE_STAFF
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, username):
+        services.staff_unlock(username=username, acting_user=request.user)
+        return Response({"unlocked": True})
+
+
 class NotificationListApi(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from projects.access import forget_role, has_role, is_member
 from projects.models import Membership, Project
 from projects.roles import Role
-from salesoffice.errors import Conflict, DomainError, NotPermitted
+from salesoffice.errors import Conflict, DomainError, NotFound, NotPermitted
+from salesoffice.lockout import login_failures_forget
 
 User = get_user_model()
 
@@ -67,3 +68,19 @@ def staff_create(
         for react in STAFF_JOINED:
             react(user=user, role=role, project=project)
     return user
+
+
+def staff_unlock(*, username: str, acting_user) -> int:
+    """A manager lets a colleague locked out by failed logins try again at once: the failures
+    counted against the username are forgotten (from every address). A manager unlocks the
+    staff of their projects; a superuser any username, even one nobody has (a lock on it is
+    still a lock). Returns how many failure records were forgotten."""
+    if not acting_user.is_superuser:
+        shared = Project.objects.filter(memberships__user__username=username).filter(
+            memberships__user=acting_user
+        )
+        project = shared.first()
+        if project is None:
+            raise NotFound(_("No such member of staff."))
+        ensure_may_manage_staff(acting_user, project)
+    return login_failures_forget(username)

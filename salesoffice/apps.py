@@ -1,4 +1,9 @@
+"""The project's own app configs: the project itself (its system checks), and django-axes under
+the office's name for it (its admin section is the managers' list of locked-out logins)."""
+
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SalesOfficeConfig(AppConfig):
@@ -6,6 +11,12 @@ class SalesOfficeConfig(AppConfig):
 
     name = "salesoffice"
     verbose_name = "Sales office"
+    default = True
 
     def ready(self) -> None:
         from salesoffice import checks  # noqa: F401  (registers the deploy checks)
+
+
+class LoginProtectionConfig(AxesConfig):
+    default = False
+    verbose_name = _("Login protection")

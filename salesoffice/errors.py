@@ -20,6 +20,7 @@ class DomainError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "invalid"
     default_detail = _("The request cannot be carried out.")
+    headers: dict[str, str] | None = None  # e.g. Retry-After
 
     def __init__(
         self,
@@ -80,7 +81,7 @@ def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         body = {"detail": exc.detail, "code": exc.code, "fields": exc.fields, **exc.extra}
-        return Response(body, status=exc.status_code)
+        return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

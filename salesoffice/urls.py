@@ -6,9 +6,9 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from salesoffice import views
+from salesoffice.lockout import TokenObtainApi
 
 # The managers rule disputes here: the office's name for it, not Django's.
 admin.site.site_header = _("Sales office administration")
@@ -16,7 +16,7 @@ admin.site.site_title = _("Sales office administration")
 admin.site.index_title = _("Records and settings")
 
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's set-up script as a file: the page has no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -5,6 +5,7 @@
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "salesoffice",
+    # django-axes, under the name the admin shows the managers.
+    "salesoffice.apps.LoginProtectionConfig",
     "projects",
     "customers",
     "attribution",
@@ -74,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "salesoffice.sessions.SessionTimeoutMiddleware",
+    # Last, as axes asks: it turns a locked-out login page into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salesoffice.urls"
@@ -140,6 +146,63 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout check comes first, so a locked-out client is refused before any password is
+# checked; ModelBackend then checks the password (and refuses inactive users).
+AUTHENTICATION_BACKENDS = [
+    "salesoffice.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# ------------------------------------------------------------------------------
+# Login throttling (django-axes) on the login page, the admin's and /api/auth/token/
+# ------------------------------------------------------------------------------
+# Failures are counted per username and, separately, per client address: the username's limit
+# stops guessing one account's password, the address's stops one client trying the demo's
+# published password on every username. A whole office comes through one NAT address, so its
+# limit is looser: one person's typos lock their own account, never their colleagues'.
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+# Failures count until this long has passed without another one for the same username from
+# the same address and browser; a lock lifts when enough have aged out, or when a manager
+# unlocks the account.
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+# Proxies in front of the application: their X-Forwarded-For entries are trusted, nothing a
+# client wrote there. None here: REMOTE_ADDR is the client (production reads DJANGO_NUM_PROXIES).
+LOGIN_TRUSTED_PROXIES = 0
+
+# Axes' database handler (salesoffice/lockout.py) rather than its cache one: the failures are
+# rows the managers' admin lists and unlocks, that each test's transaction takes back, and a
+# few queries per login attempt cost nothing at an office's rate.
+AXES_HANDLER = "salesoffice.lockout.LockoutHandler"
+# Each is counted on its own (username OR address), not their combination: a combination
+# would let a guesser go on from another address, an address alone would let one person's
+# typos lock the whole office out, and a username alone would let one client try a password
+# on every account.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Axes compares every count with this one number; LockoutHandler gives the address its own.
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_USERNAME
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+# Trying again while locked does not push the end further: the time the page tells holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login forgets that username's failures (LockoutHandler: only that username's).
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "salesoffice.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "salesoffice.lockout.lockout_page"
+# Failures age out of their table; successful logins are not logged, or that table would grow
+# without bound.
+AXES_DISABLE_ACCESS_LOG = True
+# projects/admin.py shows the managers the locked logins of their own staff instead.
+AXES_ENABLE_ADMIN = False
+# Failures and lockouts are logged (WARNING); no banner in the log of every process.
+AXES_VERBOSE = False
+
+# ------------------------------------------------------------------------------
+# Sessions: they end after an idle hour or a working day, whichever comes first
+# ------------------------------------------------------------------------------
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", "12")))
+# The browser may forget the cookie then too (Django's default keeps it two weeks).
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 
 # ------------------------------------------------------------------------------
 # Internationalisation: Chinese by default, English available

@@ -45,6 +45,9 @@ CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
 
-# Throttles (lookups, the public verify page) identify clients by the address the proxy saw:
-# trust exactly the proxies in front of gunicorn, or a client could rotate X-Forwarded-For.
-REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "1"))}
+# Throttles (lookups, the public verify page) and login lockouts identify clients by the
+# address the proxy saw: trust exactly the proxies in front of gunicorn, or a client could
+# rotate X-Forwarded-For.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "1"))
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": NUM_PROXIES}
+LOGIN_TRUSTED_PROXIES = NUM_PROXIES

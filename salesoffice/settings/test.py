@@ -43,6 +43,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"lookup": "100000/min"}}
+# The suite moves its clock by hours and days between the requests of one logged-in client, and
+# counts each page's queries: the session timeouts are off here, and tested on their own with
+# the office's values (tests/salesoffice/test_sessions.py). Login lockouts stay on.
+SESSION_IDLE_TIMEOUT = None
+SESSION_ABSOLUTE_TIMEOUT = None
+SESSION_COOKIE_AGE = 14 * 24 * 3600  # Django's default
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
