@@ -24,7 +24,7 @@ from aftersales.presenters import (
 from customers.models import Customer
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_for
-from salesoffice.api import REFUSALS, ErrorOutput, OfficeDateField, PersonOutput, RefOutput
+from salesoffice.api import REFUSALS, ErrorOutput, IdField, OfficeDateField, PersonOutput, RefOutput
 from salesoffice.errors import DomainError, NotFound
 
 
@@ -37,14 +37,14 @@ class IllegalMoveOutput(ErrorOutput):
 
 
 class TicketOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     number = serializers.CharField(help_text="SH000012: what the office reads out.")
     project = serializers.CharField()
     customer = RefOutput()
     unit = RefOutput(allow_null=True)
     origin = serializers.ChoiceField(Origin.choices)
     source = serializers.CharField(help_text='e.g. "handover.defect"; empty when none.')
-    source_id = serializers.IntegerField(allow_null=True)
+    source_id = IdField(allow_null=True)
     title = serializers.CharField()
     description = serializers.CharField()
     category = serializers.CharField(help_text="The queue; empty while new (a manager routes).")
@@ -69,7 +69,7 @@ class TicketOutput(serializers.Serializer):
 
 
 class EventOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     action = serializers.CharField()
     action_label = serializers.CharField()
     from_state = serializers.CharField()
@@ -105,7 +105,7 @@ class TicketPageOutput(serializers.Serializer):
 
 
 class VisitOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     project = serializers.CharField()
     customer = RefOutput()
     unit = RefOutput(allow_null=True)
@@ -117,7 +117,7 @@ class VisitOutput(serializers.Serializer):
     outcome = serializers.CharField()
     note = serializers.CharField()
     recorded_at = serializers.CharField(allow_null=True)
-    ticket = serializers.IntegerField(allow_null=True)
+    ticket = IdField(allow_null=True)
 
 
 class VisitPageOutput(serializers.Serializer):
@@ -152,7 +152,7 @@ class TicketListCreateApi(APIView):
     permission_classes = SITE_STAFF
 
     class InputSerializer(serializers.Serializer):
-        customer = serializers.IntegerField()
+        customer = IdField()
         title = serializers.CharField(max_length=200, allow_blank=True)
         description = serializers.CharField(required=False, allow_blank=True, default="")
         origin = serializers.ChoiceField(Origin.choices, required=False, default=Origin.QUESTION)
@@ -163,9 +163,9 @@ class TicketListCreateApi(APIView):
             default="",
             help_text="Routes the ticket to that department's queue at once.",
         )
-        unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+        unit = IdField(required=False, allow_null=True, default=None)
         source = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-        source_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        source_id = IdField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         summary="List tickets the caller may see",

@@ -4,12 +4,12 @@ from aftersales import apis
 
 urlpatterns = [
     path("tickets/", apis.TicketListCreateApi.as_view(), name="api-tickets"),
-    path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
+    path("tickets/<id:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
     path(
-        "tickets/<int:pk>/transitions/",
+        "tickets/<id:pk>/transitions/",
         apis.TicketTransitionApi.as_view(),
         name="api-ticket-transitions",
     ),
     path("visits/", apis.VisitListApi.as_view(), name="api-visits"),
-    path("visits/<int:pk>/outcome/", apis.VisitOutcomeApi.as_view(), name="api-visit-outcome"),
+    path("visits/<id:pk>/outcome/", apis.VisitOutcomeApi.as_view(), name="api-visit-outcome"),
 ]

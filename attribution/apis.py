@@ -17,7 +17,7 @@ from attribution.models import PendingClaim
 from attribution.selectors import household_verdict
 from customers.models import Household
 from projects.access import SITE_STAFF, is_member, staff_in_project
-from salesoffice.api import in_zone, query_datetime
+from salesoffice.api import IdField, in_zone, query_datetime
 from salesoffice.errors import NotFound
 
 User = get_user_model()
@@ -98,9 +98,7 @@ class TakeApi(APIView):
 
 class ReassignApi(APIView):
     class InputSerializer(serializers.Serializer):
-        households = serializers.ListField(
-            child=serializers.IntegerField(), min_length=1, max_length=1000
-        )
+        households = serializers.ListField(child=IdField(), min_length=1, max_length=1000)
         consultant = serializers.CharField()
         reason = serializers.CharField(allow_blank=True)
 

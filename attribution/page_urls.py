@@ -18,6 +18,6 @@ urlpatterns = [
         name="rotation-bar-status",
     ),
     path("p/<slug:code>/pool/", views.pool, name="pool"),
-    path("p/<slug:code>/pool/<int:household_id>/take/", views.pool_take, name="pool-take"),
+    path("p/<slug:code>/pool/<id:household_id>/take/", views.pool_take, name="pool-take"),
     path("p/<slug:code>/pool/reassign/", views.pool_reassign, name="pool-reassign"),
 ]

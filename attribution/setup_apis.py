@@ -16,7 +16,7 @@ from projects.access import SITE_STAFF, project_for, projects_of
 from projects.apis import staff_payload
 from projects.models import Membership, Project
 from projects.services import ensure_may_manage_staff
-from salesoffice.api import LocalDateTimeField, in_zone
+from salesoffice.api import INT, LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError, NotFound
 
 
@@ -96,7 +96,9 @@ class StaffDetailApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         project = serializers.CharField(required=False)
-        claim_quota = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+        claim_quota = serializers.IntegerField(
+            required=False, allow_null=True, min_value=0, max_value=INT
+        )
         active = serializers.BooleanField(required=False)
 
     def membership(self, request, username, code=None) -> Membership:

@@ -9,18 +9,18 @@ urlpatterns = [
     path("projects/<slug:code>/policy/", setup_apis.ProjectPolicyApi.as_view(), name="api-policy"),
     path("staff/<str:username>/", setup_apis.StaffDetailApi.as_view(), name="api-staff-detail"),
     path("households/reassign/", apis.ReassignApi.as_view(), name="api-reassign"),
-    path("households/<int:pk>/attribution/", apis.AttributionApi.as_view(), name="api-attribution"),
+    path("households/<id:pk>/attribution/", apis.AttributionApi.as_view(), name="api-attribution"),
     path(
-        "households/<int:pk>/claims/",
+        "households/<id:pk>/claims/",
         apis.PendingClaimCreateApi.as_view(),
         name="api-pending-claims",
     ),
     path(
-        "households/<int:pk>/claims/<int:claim_id>/decision/",
+        "households/<id:pk>/claims/<id:claim_id>/decision/",
         apis.PendingClaimDecisionApi.as_view(),
         name="api-pending-claim-decision",
     ),
-    path("households/<int:pk>/take/", apis.TakeApi.as_view(), name="api-take"),
+    path("households/<id:pk>/take/", apis.TakeApi.as_view(), name="api-take"),
     path(
         "projects/<slug:code>/rotation/", rotation_apis.RotationApi.as_view(), name="api-rotation"
     ),

@@ -27,7 +27,7 @@ from channels.reporting import ReportInput, channel_report_create
 from customers.models import Gender, Registration
 from projects.access import has_role, member_project_by_code, project_for
 from projects.roles import Role
-from salesoffice.api import LocalDateTimeField, in_zone
+from salesoffice.api import IdField, LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError, NotPermitted
 
 STAFF_ROLES = (Role.CLERK, Role.MANAGER)
@@ -125,7 +125,7 @@ class ConfirmVisitApi(APIView):
     """到访确认 by the front desk: the registration of the reported customer's visit."""
 
     class InputSerializer(serializers.Serializer):
-        registration = serializers.IntegerField()
+        registration = IdField()
 
     @extend_schema(request=InputSerializer, responses={200: dict, 409: dict})
     def post(self, request, pk):

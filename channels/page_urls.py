@@ -8,16 +8,16 @@ urlpatterns = [
     path("channel/", views.portal, name="channel-portal"),
     path("channel/<slug:code>/", views.portal, name="channel-portal"),
     path("channel/<slug:code>/report/", views.portal_report, name="channel-report"),
-    path("channel/<slug:code>/reports/<int:pk>/sign/", views.portal_sign, name="channel-sign"),
+    path("channel/<slug:code>/reports/<id:pk>/sign/", views.portal_sign, name="channel-sign"),
     # The front desk's 报备信息登记表.
     path("p/<slug:code>/channel-reports/", views.reports_page, name="channel-reports"),
     path(
-        "p/<slug:code>/channel-reports/<int:pk>/confirm/",
+        "p/<slug:code>/channel-reports/<id:pk>/confirm/",
         views.report_confirm,
         name="channel-report-confirm",
     ),
     path(
-        "p/<slug:code>/channel-reports/<int:pk>/sign/",
+        "p/<slug:code>/channel-reports/<id:pk>/sign/",
         views.report_sign,
         name="channel-report-sign",
     ),

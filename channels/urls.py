@@ -5,17 +5,17 @@ from channels import apis
 urlpatterns = [
     path("channel-reports/", apis.ChannelReportListCreateApi.as_view(), name="api-channel-reports"),
     path(
-        "channel-reports/<int:pk>/",
+        "channel-reports/<id:pk>/",
         apis.ChannelReportDetailApi.as_view(),
         name="api-channel-report",
     ),
     path(
-        "channel-reports/<int:pk>/confirm-visit/",
+        "channel-reports/<id:pk>/confirm-visit/",
         apis.ConfirmVisitApi.as_view(),
         name="api-channel-report-confirm",
     ),
     path(
-        "channel-reports/<int:pk>/sign/",
+        "channel-reports/<id:pk>/sign/",
         apis.SignApi.as_view(),
         name="api-channel-report-sign",
     ),

@@ -39,7 +39,7 @@ from projects.access import (
     with_roles,
 )
 from projects.roles import DESK_ROLES
-from salesoffice.api import LocalDateTimeField, in_zone
+from salesoffice.api import IdField, LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError, NotFound, NotPermitted
 
 
@@ -85,7 +85,7 @@ class RegistrationCreateApi(APIView):
         source = serializers.CharField(allow_blank=True, required=False, default="")
         note = serializers.CharField(allow_blank=True, required=False, default="")
         # The rotation's walk-in this registration completes (POST .../rotation/receive/).
-        reception = serializers.IntegerField(allow_null=True, required=False, default=None)
+        reception = IdField(allow_null=True, required=False, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request):
@@ -253,7 +253,7 @@ class FollowUpCreateApi(APIView):
     permission_classes = with_roles(*DESK_ROLES)  # the role before the body
 
     class InputSerializer(serializers.Serializer):
-        customer = serializers.IntegerField()
+        customer = IdField()
         consultant = serializers.CharField()
         occurred_at = LocalDateTimeField()
         channel = serializers.ChoiceField(choices=FollowUpChannel.choices)
@@ -312,8 +312,8 @@ class HouseholdLinkApi(APIView):
     """A3: two customers found to be one family or one buying company."""
 
     class InputSerializer(serializers.Serializer):
-        customer = serializers.IntegerField()
-        relative = serializers.IntegerField()
+        customer = IdField()
+        relative = IdField()
         kind = serializers.ChoiceField(choices=Relation.choices)
         note = serializers.CharField(allow_blank=True, required=False, default="")
 

@@ -14,21 +14,21 @@ urlpatterns = [
     path("p/<slug:code>/sheet/", sheet_views.sheet, name="sheet"),
     path("p/<slug:code>/sheet/template.xlsx", sheet_views.sheet_template, name="sheet-template"),
     path(
-        "p/<slug:code>/sheet/<int:batch_id>/report.xlsx",
+        "p/<slug:code>/sheet/<id:batch_id>/report.xlsx",
         sheet_views.sheet_report,
         name="sheet-report",
     ),
     path("p/<slug:code>/my-customers/", my_customers.my_customers, name="my-customers"),
     path(
-        "p/<slug:code>/my-customers/<int:customer_id>/follow-up/",
+        "p/<slug:code>/my-customers/<id:customer_id>/follow-up/",
         my_customers.my_customer_follow_up,
         name="my-customer-follow-up",
     ),
-    path("customers/<int:pk>/", customer_views.customer_page, name="customer"),
+    path("customers/<id:pk>/", customer_views.customer_page, name="customer"),
     path(
-        "customers/<int:pk>/follow-ups/",
+        "customers/<id:pk>/follow-ups/",
         customer_views.customer_follow_up,
         name="customer-follow-up",
     ),
-    path("customers/<int:pk>/stage/", pipeline_views.customer_stage, name="customer-stage"),
+    path("customers/<id:pk>/stage/", pipeline_views.customer_stage, name="customer-stage"),
 ]

@@ -30,6 +30,7 @@ from disputes.opening import dispute_open
 from disputes.presenters import dispute_payload, month_payload, step_payload
 from disputes.rulings import RulingTemplate
 from projects.access import is_member, project_by_code, staff_in_project
+from salesoffice.api import IdField
 from salesoffice.errors import DomainError, NotFound
 
 
@@ -42,7 +43,7 @@ def _project_of_query(request):
 
 class DisputeListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        household = serializers.IntegerField()
+        household = IdField()
         claimant = serializers.CharField(required=False, allow_blank=True, default="")
         reason = serializers.CharField(allow_blank=True)
         evidence = serializers.CharField(required=False, allow_blank=True, default="")

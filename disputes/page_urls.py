@@ -3,12 +3,12 @@ from django.urls import path
 from disputes import views
 
 urlpatterns = [
-    path("customers/<int:pk>/dispute/", views.dispute_open_page, name="dispute-open"),
+    path("customers/<id:pk>/dispute/", views.dispute_open_page, name="dispute-open"),
     path("p/<slug:code>/disputes/", views.disputes_page, name="disputes"),
-    path("disputes/<int:pk>/", views.dispute_page, name="dispute"),
-    path("disputes/<int:pk>/appeal/", views.dispute_appeal_page, name="dispute-appeal"),
+    path("disputes/<id:pk>/", views.dispute_page, name="dispute"),
+    path("disputes/<id:pk>/appeal/", views.dispute_appeal_page, name="dispute-appeal"),
     path(
-        "disputes/<int:pk>/evidence/<int:evidence_id>/",
+        "disputes/<id:pk>/evidence/<id:evidence_id>/",
         views.evidence_download,
         name="dispute-evidence",
     ),

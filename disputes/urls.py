@@ -4,12 +4,12 @@ from disputes import apis
 
 urlpatterns = [
     path("disputes/", apis.DisputeListCreateApi.as_view(), name="api-disputes"),
-    path("disputes/<int:pk>/", apis.DisputeDetailApi.as_view(), name="api-dispute"),
-    path("disputes/<int:pk>/review/", apis.DisputeReviewApi.as_view(), name="api-dispute-review"),
-    path("disputes/<int:pk>/ruling/", apis.DisputeRulingApi.as_view(), name="api-dispute-ruling"),
-    path("disputes/<int:pk>/appeal/", apis.DisputeAppealApi.as_view(), name="api-dispute-appeal"),
+    path("disputes/<id:pk>/", apis.DisputeDetailApi.as_view(), name="api-dispute"),
+    path("disputes/<id:pk>/review/", apis.DisputeReviewApi.as_view(), name="api-dispute-review"),
+    path("disputes/<id:pk>/ruling/", apis.DisputeRulingApi.as_view(), name="api-dispute-ruling"),
+    path("disputes/<id:pk>/appeal/", apis.DisputeAppealApi.as_view(), name="api-dispute-appeal"),
     path(
-        "disputes/<int:pk>/final-ruling/",
+        "disputes/<id:pk>/final-ruling/",
         apis.DisputeFinalRulingApi.as_view(),
         name="api-dispute-final-ruling",
     ),

@@ -22,7 +22,7 @@ from handover.presenters import defect_payload, handover_payload
 from handover.qualification import qualification_record
 from handover.unit_steps import ensure_may_work
 from projects.access import SITE_STAFF
-from salesoffice.api import REFUSALS, ErrorOutput, PersonOutput, RefOutput
+from salesoffice.api import REFUSALS, SMALL_INT, ErrorOutput, IdField, PersonOutput, RefOutput
 from salesoffice.errors import NotFound
 
 
@@ -42,8 +42,8 @@ class QualificationOutput(EnteredOutput):
 
 
 class DefectOutput(EnteredOutput):
-    id = serializers.IntegerField()
-    inspection = serializers.IntegerField()
+    id = IdField()
+    inspection = IdField()
     location = serializers.CharField()
     description = serializers.CharField()
     severity = serializers.ChoiceField(Severity.choices)
@@ -56,15 +56,18 @@ class ConfirmationOutput(EnteredOutput):
 
 
 class KeysOutput(EnteredOutput):
-    key_count = serializers.IntegerField()
+    key_count = serializers.IntegerField(
+        min_value=0,
+        max_value=SMALL_INT,
+    )
     received_by = serializers.CharField()
 
 
 class HandoverOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    batch = serializers.IntegerField()
+    id = IdField()
+    batch = IdField()
     unit = RefOutput()
-    contract = serializers.IntegerField()
+    contract = IdField()
     customer = RefOutput()
     checklist = StepOutput(many=True)
     slot = SlotOutput(allow_null=True)
@@ -137,7 +140,10 @@ class AppointmentApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         slot = serializers.IntegerField(
-            allow_null=True, help_text="A window of the handover's batch; null cancels."
+            min_value=0,
+            max_value=SMALL_INT,
+            allow_null=True,
+            help_text="A window of the handover's batch; null cancels.",
         )
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -185,7 +191,7 @@ class InspectionApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
     class CreatedOutput(HandoverOutput):
-        inspection = serializers.IntegerField(help_text="Add its defects to inspections/{id}/.")
+        inspection = IdField(help_text="Add its defects to inspections/{id}/.")
 
     @extend_schema(
         summary="Record the inspection (验房) with the owner",
@@ -217,7 +223,7 @@ class DefectApi(APIView):
         )
 
     class CreatedOutput(DefectOutput):
-        handover = serializers.IntegerField()
+        handover = IdField()
 
     @extend_schema(
         summary="Add a defect (with a photo) to an inspection; optionally open its ticket",
@@ -271,7 +277,10 @@ class KeysApi(APIView):
     permission_classes = SITE_STAFF
 
     class InputSerializer(serializers.Serializer):
-        key_count = serializers.IntegerField()
+        key_count = serializers.IntegerField(
+            min_value=0,
+            max_value=SMALL_INT,
+        )
         received_by = serializers.CharField(allow_blank=True, max_length=100)
         note = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -18,20 +18,23 @@ from handover.models import Document
 from handover.presenters import batch_payload, slot_payload
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_by_code, project_for
-from salesoffice.api import REFUSALS, ErrorOutput, LocalDateTimeField, in_zone
+from salesoffice.api import REFUSALS, SMALL_INT, ErrorOutput, IdField, LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError
 
 
 class SlotOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     starts_at = serializers.CharField()
     ends_at = serializers.CharField()
-    capacity = serializers.IntegerField()
+    capacity = serializers.IntegerField(
+        min_value=0,
+        max_value=SMALL_INT,
+    )
     booked = serializers.IntegerField(allow_null=True)
 
 
 class BatchOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     project = serializers.CharField()
     name = serializers.CharField()
     location = serializers.CharField()
@@ -42,11 +45,9 @@ class BatchOutput(serializers.Serializer):
 
 
 class BatchCreatedOutput(BatchOutput):
-    handovers = serializers.ListField(
-        child=serializers.IntegerField(), help_text="The unit handovers created."
-    )
+    handovers = serializers.ListField(child=IdField(), help_text="The unit handovers created.")
     skipped = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         help_text="Units without a live contract, or already in a batch.",
     )
 
@@ -59,9 +60,7 @@ class BatchCreateApi(APIView):
         name = serializers.CharField(allow_blank=True, max_length=100)
         location = serializers.CharField(allow_blank=True, max_length=200)
         building = serializers.CharField(required=False, allow_blank=True, default="")
-        units = serializers.ListField(
-            child=serializers.IntegerField(), required=False, default=list
-        )
+        units = serializers.ListField(child=IdField(), required=False, default=list)
         documents = serializers.ListField(
             child=serializers.CharField(), required=False, default=None, allow_null=True
         )
@@ -122,7 +121,10 @@ class SlotCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         starts_at = LocalDateTimeField()
         ends_at = LocalDateTimeField()
-        capacity = serializers.IntegerField()
+        capacity = serializers.IntegerField(
+            min_value=0,
+            max_value=SMALL_INT,
+        )
 
     @extend_schema(
         summary="Add an appointment window to a batch (manager)",

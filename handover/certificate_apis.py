@@ -14,7 +14,7 @@ from handover import certificates, selectors
 from handover.models import PayoffCertificate
 from handover.presenters import certificate_payload
 from projects.access import SITE_STAFF
-from salesoffice.api import REFUSALS, ErrorOutput, PersonOutput
+from salesoffice.api import REFUSALS, ErrorOutput, IdField, PersonOutput
 from salesoffice.errors import NotFound
 
 
@@ -28,7 +28,7 @@ class CertificateOutput(serializers.Serializer):
     pdf = serializers.URLField(help_text="The PDF as issued (finance, managers, the consultant).")
     verify_url = serializers.URLField(help_text="The public page the QR code points to.")
     status = serializers.ChoiceField(["valid", "revoked"])
-    contract = serializers.IntegerField()
+    contract = IdField()
     amount = serializers.CharField()
     issued_at = serializers.CharField()
     issued_by = PersonOutput(allow_null=True)

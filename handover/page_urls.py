@@ -8,7 +8,7 @@ urlpatterns = [
     # Finance's certificate desk and the certificates.
     path("p/<slug:code>/certificates/", views.certificates_page, name="certificates"),
     path(
-        "contracts/<int:pk>/payoff-certificate/issue/",
+        "contracts/<id:pk>/payoff-certificate/issue/",
         views.certificate_issue_page,
         name="certificate-issue",
     ),
@@ -21,18 +21,18 @@ urlpatterns = [
     # The handover desk and a unit's handover.
     path("p/<slug:code>/handover/", views.handover_desk, name="handover"),
     path("p/<slug:code>/handover/batches/", views.batch_create_page, name="handover-batch-create"),
-    path("handover/batches/<int:pk>/slots/", views.slot_create_page, name="handover-slot-create"),
-    path("handovers/<int:pk>/", views.handover_page, name="handover-unit"),
+    path("handover/batches/<id:pk>/slots/", views.slot_create_page, name="handover-slot-create"),
+    path("handovers/<id:pk>/", views.handover_page, name="handover-unit"),
     path(
-        "handovers/<int:pk>/confirmation/print/",
+        "handovers/<id:pk>/confirmation/print/",
         views.confirmation_print,
         name="handover-confirmation-print",
     ),
     path(
-        "handovers/<int:pk>/confirmation/pdf/",
+        "handovers/<id:pk>/confirmation/pdf/",
         views.confirmation_pdf,
         name="handover-confirmation-pdf",
     ),
-    path("handovers/<int:pk>/<slug:step>/", views.handover_step_page, name="handover-step"),
-    path("defects/<int:pk>/photo/", views.defect_photo, name="defect-photo"),
+    path("handovers/<id:pk>/<slug:step>/", views.handover_step_page, name="handover-step"),
+    path("defects/<id:pk>/photo/", views.defect_photo, name="defect-photo"),
 ]

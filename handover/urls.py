@@ -4,7 +4,7 @@ from handover import apis, batch_apis, certificate_apis
 
 urlpatterns = [
     path(
-        "contracts/<int:pk>/payoff-certificate/",
+        "contracts/<id:pk>/payoff-certificate/",
         certificate_apis.PayoffCertificateApi.as_view(),
         name="api-payoff-certificate",
     ),
@@ -19,34 +19,34 @@ urlpatterns = [
         name="api-certificate-revoke",
     ),
     path("handover-batches/", batch_apis.BatchCreateApi.as_view(), name="api-handover-batches"),
-    path("handover-batches/<int:pk>/", batch_apis.BatchApi.as_view(), name="api-handover-batch"),
+    path("handover-batches/<id:pk>/", batch_apis.BatchApi.as_view(), name="api-handover-batch"),
     path(
-        "handover-batches/<int:pk>/slots/",
+        "handover-batches/<id:pk>/slots/",
         batch_apis.SlotCreateApi.as_view(),
         name="api-handover-slots",
     ),
-    path("handovers/<int:pk>/", apis.HandoverApi.as_view(), name="api-handover"),
-    path("handovers/<int:pk>/notices/", apis.NoticeApi.as_view(), name="api-handover-notices"),
+    path("handovers/<id:pk>/", apis.HandoverApi.as_view(), name="api-handover"),
+    path("handovers/<id:pk>/notices/", apis.NoticeApi.as_view(), name="api-handover-notices"),
     path(
-        "handovers/<int:pk>/appointment/",
+        "handovers/<id:pk>/appointment/",
         apis.AppointmentApi.as_view(),
         name="api-handover-appointment",
     ),
     path(
-        "handovers/<int:pk>/qualification/",
+        "handovers/<id:pk>/qualification/",
         apis.MoveInQualificationApi.as_view(),
         name="api-handover-qualification",
     ),
     path(
-        "handovers/<int:pk>/inspections/",
+        "handovers/<id:pk>/inspections/",
         apis.InspectionApi.as_view(),
         name="api-handover-inspections",
     ),
-    path("inspections/<int:pk>/defects/", apis.DefectApi.as_view(), name="api-inspection-defects"),
+    path("inspections/<id:pk>/defects/", apis.DefectApi.as_view(), name="api-inspection-defects"),
     path(
-        "handovers/<int:pk>/confirmation/",
+        "handovers/<id:pk>/confirmation/",
         apis.ConfirmationApi.as_view(),
         name="api-handover-confirmation",
     ),
-    path("handovers/<int:pk>/keys/", apis.KeysApi.as_view(), name="api-handover-keys"),
+    path("handovers/<id:pk>/keys/", apis.KeysApi.as_view(), name="api-handover-keys"),
 ]

@@ -27,7 +27,7 @@ from projects.access import (
     with_roles,
 )
 from projects.roles import DESK_ROLES
-from salesoffice.api import LocalDateTimeField, in_zone, iso, money
+from salesoffice.api import INT, IdField, LocalDateTimeField, in_zone, iso, money
 from salesoffice.errors import DomainError, NotPermitted
 
 
@@ -60,7 +60,9 @@ class UnitListCreateApi(APIView):
         project = serializers.CharField()
         building = serializers.CharField(max_length=20)
         unit = serializers.CharField(max_length=20, allow_blank=True, required=False, default="")
-        floor = serializers.IntegerField(allow_null=True, required=False, default=None)
+        floor = serializers.IntegerField(
+            min_value=-INT, max_value=INT, allow_null=True, required=False, default=None
+        )
         room = serializers.CharField(max_length=20)
         layout = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
         area = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
@@ -130,8 +132,8 @@ class SubscriptionCreateApi(APIView):
     permission_classes = with_roles(*DESK_ROLES)  # the role before the body
 
     class InputSerializer(serializers.Serializer):
-        unit = serializers.IntegerField()
-        customer = serializers.IntegerField()
+        unit = IdField()
+        customer = IdField()
         consultant = serializers.CharField()
         deposit = serializers.DecimalField(**MONEY)
         occurred_at = LocalDateTimeField()

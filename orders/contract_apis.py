@@ -22,7 +22,7 @@ from orders.models import PaymentMethod, Subscription
 from orders.payment_apis import movement_payload
 from orders.terms import Instalment
 from projects.access import SITE_STAFF, person, project_for, projects_of, require_role
-from salesoffice.api import LocalDateTimeField, OfficeDateField, iso, money
+from salesoffice.api import IdField, LocalDateTimeField, OfficeDateField, iso, money
 from salesoffice.errors import DomainError
 from salesoffice.fields import mask_id_number
 
@@ -95,7 +95,7 @@ class ContractCreateApi(APIView):
     permission_classes = SITE_STAFF
 
     class InputSerializer(serializers.Serializer):
-        subscription = serializers.IntegerField()
+        subscription = IdField()
         price = serializers.DecimalField(**MONEY)
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
         schedule = serializers.ListField(child=ScheduleItemSerializer(), allow_empty=True)

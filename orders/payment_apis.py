@@ -17,7 +17,7 @@ from orders.api_inputs import unknown, when
 from orders.models import Contract, DepositOutcome, DepositSettlement, Payment, PaymentKind
 from projects.access import SITE_STAFF, projects_of, with_roles
 from projects.roles import Role
-from salesoffice.api import LocalDateTimeField, iso, money
+from salesoffice.api import IdField, LocalDateTimeField, iso, money
 
 
 def movement_payload(payment: Payment, tz) -> dict:
@@ -78,7 +78,7 @@ class PaymentCreateApi(APIView):
     permission_classes = with_roles(Role.FINANCE)  # the role before the body
 
     class InputSerializer(MovementSerializer):
-        contract = serializers.IntegerField()
+        contract = IdField()
         kind = serializers.ChoiceField(
             choices=PaymentKind.choices, required=False, default=PaymentKind.PAYMENT
         )

@@ -15,7 +15,7 @@ from orders import requirements
 from orders.api_inputs import OPTIONAL_AREA, OPTIONAL_MONEY, unknown
 from orders.models import PaymentMethod, QualificationReview, RequirementConfirmation, Unit
 from projects.access import SITE_STAFF, person, staff_in_project
-from salesoffice.api import LocalDateTimeField, in_zone, iso, money
+from salesoffice.api import IdField, LocalDateTimeField, in_zone, iso, money
 from salesoffice.fields import mask_id_number
 
 # -- requirement confirmations ------------------------------------------------------------------
@@ -58,9 +58,7 @@ class CustomerRequirementsApi(APIView):
         payment_method = serializers.ChoiceField(
             choices=PaymentMethod.choices, required=False, allow_blank=True, default=""
         )
-        intended_units = serializers.ListField(
-            child=serializers.IntegerField(), required=False, default=list
-        )
+        intended_units = serializers.ListField(child=IdField(), required=False, default=list)
         notes = serializers.CharField(required=False, allow_blank=True, default="")
         signed_at = LocalDateTimeField(required=False, allow_null=True, default=None)
 

@@ -6,42 +6,40 @@ urlpatterns = [
     path("units/", apis.UnitListCreateApi.as_view(), name="api-units"),
     path("subscriptions/", apis.SubscriptionCreateApi.as_view(), name="api-subscriptions"),
     path(
-        "subscriptions/<int:pk>/cancel/",
+        "subscriptions/<id:pk>/cancel/",
         apis.SubscriptionCancelApi.as_view(),
         name="api-subscription-cancel",
     ),
     path(
-        "customers/<int:pk>/requirements/",
+        "customers/<id:pk>/requirements/",
         requirement_apis.CustomerRequirementsApi.as_view(),
         name="api-customer-requirements",
     ),
     path(
-        "requirements/<int:pk>/sign/",
+        "requirements/<id:pk>/sign/",
         requirement_apis.RequirementSignApi.as_view(),
         name="api-requirement-sign",
     ),
     path(
-        "customers/<int:pk>/qualification/",
+        "customers/<id:pk>/qualification/",
         requirement_apis.QualificationApi.as_view(),
         name="api-customer-qualification",
     ),
     path("contracts/", contract_apis.ContractCreateApi.as_view(), name="api-contracts"),
-    path("contracts/<int:pk>/", contract_apis.ContractDetailApi.as_view(), name="api-contract"),
+    path("contracts/<id:pk>/", contract_apis.ContractDetailApi.as_view(), name="api-contract"),
+    path("contracts/<id:pk>/pdf/", contract_apis.ContractPdfApi.as_view(), name="api-contract-pdf"),
     path(
-        "contracts/<int:pk>/pdf/", contract_apis.ContractPdfApi.as_view(), name="api-contract-pdf"
-    ),
-    path(
-        "contracts/<int:pk>/cancel/",
+        "contracts/<id:pk>/cancel/",
         contract_apis.ContractCancelApi.as_view(),
         name="api-contract-cancel",
     ),
     path(
-        "contracts/<int:pk>/refunds/",
+        "contracts/<id:pk>/refunds/",
         payment_apis.ContractRefundApi.as_view(),
         name="api-contract-refunds",
     ),
     path(
-        "subscriptions/<int:pk>/deposit/",
+        "subscriptions/<id:pk>/deposit/",
         payment_apis.SubscriptionDepositApi.as_view(),
         name="api-subscription-deposit",
     ),

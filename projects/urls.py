@@ -8,7 +8,7 @@ urlpatterns = [
     path("notifications/", apis.NotificationListApi.as_view(), name="api-notifications"),
     path("notifications/read/", apis.NotificationReadApi.as_view(), name="api-notifications-read"),
     path(
-        "notifications/<int:pk>/read/",
+        "notifications/<id:pk>/read/",
         apis.NotificationReadApi.as_view(),
         name="api-notification-read",
     ),

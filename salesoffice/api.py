@@ -42,6 +42,22 @@ class LocalDateTimeField(serializers.Field):
         return value.isoformat()
 
 
+# The largest id PostgreSQL's bigint holds: a bigger one is refused as invalid input, not sent
+# to the database to come back as an OverflowError (a 500).
+MAX_ID = 2**63 - 1
+SMALL_INT = 32767  # the largest value of a small-integer column (a count of keys, a capacity)
+INT = 2**31 - 1
+
+
+class IdField(serializers.IntegerField):
+    """The id of an object, within what the database can hold."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 class OfficeDateField(serializers.DateField):
     """A day within the office's years (salesoffice.periods.YEARS): a day beyond them is
     refused here rather than overflowing when its local bounds are computed."""

@@ -14,7 +14,13 @@ class SalesOfficeConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from salesoffice import checks  # noqa: F401  (registers the deploy checks)
+        from salesoffice.converters import IdConverter
+
+        # Before any URLconf loads: every app's URLs name an object's id as <id:...>.
+        register_converter(IdConverter, "id")
 
 
 class LoginProtectionConfig(AxesConfig):

@@ -27,7 +27,7 @@ from attribution.rotation.roster import roster_set, rotation_status_set
 from customers.models import Registration
 from projects.access import SITE_STAFF, person, project_for, staff_in_project
 from projects.models import Project
-from salesoffice.api import OfficeDateField, iso
+from salesoffice.api import IdField, OfficeDateField, iso
 from salesoffice.errors import NotFound
 
 
@@ -169,7 +169,7 @@ class ReceiveApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(allow_blank=True, allow_null=True, required=False)
-        registration = serializers.IntegerField(allow_null=True, required=False)
+        registration = IdField(allow_null=True, required=False)
 
     @extend_schema(request=InputSerializer, responses={201: dict})
     def post(self, request, code):
