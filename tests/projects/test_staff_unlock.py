@@ -5,7 +5,7 @@ import pytest
 from axes.models import AccessAttempt
 from rest_framework.test import APIClient
 
-from disputes.services import manager_admin_access_grant
+from disputes.admin_access import manager_admin_access_grant
 from tests.factories import ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
