@@ -32,6 +32,15 @@ def project_payload(project: Project) -> dict:
     }
 
 
+class ProjectOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    timezone = serializers.CharField()
+    company_name = serializers.CharField()
+    policy = serializers.DictField(help_text="Every parameter in force, with its value.")
+    policy_version = serializers.IntegerField()
+
+
 class ProjectListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.SlugField(max_length=32)
@@ -40,11 +49,11 @@ class ProjectListCreateApi(APIView):
         company_name = serializers.CharField(required=False, default="", allow_blank=True)
         policy = serializers.DictField(required=False, default=dict)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ProjectOutput(many=True)})
     def get(self, request):
         return Response([project_payload(p) for p in projects_of(request.user)])
 
-    @extend_schema(request=InputSerializer, responses={201: dict})
+    @extend_schema(request=InputSerializer, responses={201: ProjectOutput})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -53,7 +62,7 @@ class ProjectListCreateApi(APIView):
 
 
 class ProjectDetailApi(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ProjectOutput})
     def get(self, request, code):
         return Response(project_payload(project_for(request.user, code)))
 

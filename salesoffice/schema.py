@@ -3,7 +3,8 @@
 drf-spectacular names a component after its serializer class alone, so every nested
 ``InputSerializer`` became one "InputRequest" component (a wrong schema, and a warning in
 ``manage.py check``); it drops path variables from operation ids, so one view routed with and
-without an id collides with itself; and it cannot tell that a GET answering ``dict`` lists.
+without an id collides with itself; it cannot tell that a GET answering ``dict`` lists; and it
+documents only the answers a view names, not the refusals every view shares.
 """
 
 import re
@@ -12,6 +13,15 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
+from rest_framework.permissions import AllowAny
+
+from salesoffice.api import ErrorOutput
+
+# The refusals any view may answer beside its own (salesoffice.errors): a bad body or query, no
+# or bad credentials, a role that may not, a record outside the caller's projects; and for a
+# write, a state that forbids it or a body in a format the view does not read.
+REFUSALS_OF_EVERY_VIEW = ("400", "401", "403", "404")
+REFUSALS_OF_EVERY_WRITE = ("409", "415")
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -34,6 +44,25 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method == "GET" and listing:
             return "_".join([*tokens, "list"])
         return "_".join([*tokens, self.method_mapping[self.method.lower()]])
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._refusals():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    ErrorOutput, code, ["application/json"], direction
+                )
+        return responses
+
+    def _refusals(self) -> tuple[str, ...]:
+        refusals = REFUSALS_OF_EVERY_VIEW
+        if any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+            refusals = ("400", "404")
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            refusals += REFUSALS_OF_EVERY_WRITE
+        if getattr(self.view, "throttle_classes", None):
+            refusals += ("429",)
+        return refusals
 
 
 class LocalDateTimeFieldExtension(OpenApiSerializerFieldExtension):

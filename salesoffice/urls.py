@@ -15,6 +15,8 @@ admin.site.site_header = _("Sales office administration")
 admin.site.site_title = _("Sales office administration")
 admin.site.index_title = _("Records and settings")
 
+handler404 = "salesoffice.views.not_found"
+
 api_patterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -288,9 +288,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 # REST framework and OpenAPI
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: a request without valid credentials is then 401 with a WWW-Authenticate
+    # challenge, as HTTP asks, rather than session authentication's bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "salesoffice.schema.AutoSchema",
