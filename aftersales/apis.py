@@ -24,7 +24,7 @@ from aftersales.presenters import (
 from customers.models import Customer
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_for
-from salesoffice.api import REFUSALS, ErrorOutput, IdField, OfficeDateField, PersonOutput, RefOutput
+from salesoffice.api import ErrorOutput, IdField, OfficeDateField, PersonOutput, RefOutput
 from salesoffice.errors import DomainError, NotFound
 
 
@@ -183,7 +183,7 @@ class TicketListCreateApi(APIView):
             OpenApiParameter("limit", int, required=False),
             OpenApiParameter("offset", int, required=False),
         ],
-        responses={200: TicketPageOutput, **REFUSALS},
+        responses={200: TicketPageOutput},
     )
     def get(self, request):
         project = project_for(request.user, request.query_params.get("project", ""))
@@ -204,7 +204,7 @@ class TicketListCreateApi(APIView):
     @extend_schema(
         summary="Open a ticket for a customer (an owner's question, complaint or defect)",
         request=InputSerializer,
-        responses={201: TicketDetailOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: TicketDetailOutput, 409: ErrorOutput},
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -279,7 +279,7 @@ class TicketTransitionApi(APIView):
             "``category_required``, ``unexpected_field``, ``unknown_action``)."
         ),
         request=InputSerializer,
-        responses={201: TicketMovedOutput, 409: IllegalMoveOutput, **REFUSALS},
+        responses={201: TicketMovedOutput, 409: IllegalMoveOutput},
     )
     def post(self, request, pk):
         ticket = selectors.ticket_for(request.user, pk)
@@ -308,7 +308,7 @@ class VisitListApi(APIView):
             OpenApiParameter("limit", int, required=False),
             OpenApiParameter("offset", int, required=False),
         ],
-        responses={200: VisitPageOutput, **REFUSALS},
+        responses={200: VisitPageOutput},
     )
     def get(self, request):
         project = project_for(request.user, request.query_params.get("project", ""))
@@ -339,7 +339,7 @@ class VisitOutcomeApi(APIView):
     @extend_schema(
         summary="Record how a visit went; an issue opens a ticket at once",
         request=InputSerializer,
-        responses={200: VisitOutput, 409: ErrorOutput, **REFUSALS},
+        responses={200: VisitOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         visit = selectors.visit_for(request.user, pk)

@@ -22,7 +22,7 @@ from handover.presenters import defect_payload, handover_payload
 from handover.qualification import qualification_record
 from handover.unit_steps import ensure_may_work
 from projects.access import SITE_STAFF
-from salesoffice.api import REFUSALS, SMALL_INT, ErrorOutput, IdField, PersonOutput, RefOutput
+from salesoffice.api import SMALL_INT, ErrorOutput, IdField, PersonOutput, RefOutput
 from salesoffice.errors import NotFound
 
 
@@ -96,7 +96,7 @@ class HandoverApi(APIView):
 
     @extend_schema(
         summary="A unit's handover: its checklist and each step's record",
-        responses={200: HandoverOutput, **REFUSALS},
+        responses={200: HandoverOutput},
     )
     def get(self, request, pk):
         return Response(_handover_body(request, pk))
@@ -129,7 +129,7 @@ class NoticeApi(APIView):
     @extend_schema(
         summary="Record that the owner was given the handover notice",
         request=InputSerializer,
-        responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: HandoverOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         return _record_step(request, pk, self.InputSerializer, notice_record)
@@ -154,7 +154,7 @@ class AppointmentApi(APIView):
             "``slot_not_in_batch``."
         ),
         request=InputSerializer,
-        responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: HandoverOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         return _record_step(request, pk, self.InputSerializer, _book)
@@ -178,7 +178,7 @@ class MoveInQualificationApi(APIView):
         summary="入住资格确认 (a manager or clerk): needs a valid payoff certificate",
         description="409 ``payoff_required`` without one; 400 ``checks_required``.",
         request=InputSerializer,
-        responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: HandoverOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         return _record_step(request, pk, self.InputSerializer, qualification_record)
@@ -197,7 +197,7 @@ class InspectionApi(APIView):
         summary="Record the inspection (验房) with the owner",
         description="409 ``qualification_required`` before the move-in qualification.",
         request=InputSerializer,
-        responses={201: CreatedOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: CreatedOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         inspection, body = _take_step(request, pk, self.InputSerializer, inspection_record)
@@ -229,7 +229,7 @@ class DefectApi(APIView):
         summary="Add a defect (with a photo) to an inspection; optionally open its ticket",
         description="Multipart for a photo (JPEG, PNG or WebP, ≤ 10 MB).",
         request={"multipart/form-data": InputSerializer, "application/json": InputSerializer},
-        responses={201: CreatedOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: CreatedOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         inspection = _inspection(request, pk)
@@ -267,7 +267,7 @@ class ConfirmationApi(APIView):
         summary="The owner signs the handover confirmation (交房确认单)",
         description="409 ``inspection_required`` before an inspection, ``already_confirmed``.",
         request=InputSerializer,
-        responses={201: HandoverOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: HandoverOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         return _record_step(request, pk, self.InputSerializer, confirmation_sign)
@@ -296,7 +296,7 @@ class KeysApi(APIView):
         summary="Hand the keys over: the unit becomes handed_over, visits are scheduled",
         description="409 ``confirmation_required`` before the signed confirmation.",
         request=InputSerializer,
-        responses={201: HandedOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: HandedOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         result, body = _take_step(request, pk, self.InputSerializer, keys_hand_over)

@@ -18,7 +18,7 @@ from handover.models import Document
 from handover.presenters import batch_payload, slot_payload
 from orders.models import Unit
 from projects.access import SITE_STAFF, project_by_code, project_for
-from salesoffice.api import REFUSALS, SMALL_INT, ErrorOutput, IdField, LocalDateTimeField, in_zone
+from salesoffice.api import SMALL_INT, ErrorOutput, IdField, LocalDateTimeField, in_zone
 from salesoffice.errors import DomainError
 
 
@@ -70,7 +70,7 @@ class BatchCreateApi(APIView):
         summary="Plan a handover batch of a building or of some units (manager)",
         description="Each unit with a live contract gets a handover; the others are skipped.",
         request=InputSerializer,
-        responses={201: BatchCreatedOutput, **REFUSALS},
+        responses={201: BatchCreatedOutput},
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -130,7 +130,7 @@ class SlotCreateApi(APIView):
         summary="Add an appointment window to a batch (manager)",
         description="A time without offset is read in the project's time zone.",
         request=InputSerializer,
-        responses={201: SlotOutput, 409: ErrorOutput, **REFUSALS},
+        responses={201: SlotOutput, 409: ErrorOutput},
     )
     def post(self, request, pk):
         batch = _batch(request, pk)

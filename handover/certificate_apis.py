@@ -14,7 +14,7 @@ from handover import certificates, selectors
 from handover.models import PayoffCertificate
 from handover.presenters import certificate_payload
 from projects.access import SITE_STAFF
-from salesoffice.api import REFUSALS, ErrorOutput, IdField, PersonOutput
+from salesoffice.api import ErrorOutput, IdField, PersonOutput
 from salesoffice.errors import NotFound
 
 
@@ -53,7 +53,7 @@ class PayoffCertificateApi(APIView):
             "``contract_cancelled`` for a cancelled contract; 403 for anyone but finance."
         ),
         request=None,
-        responses={201: CertificateOutput, 409: NotPaidOffOutput, **REFUSALS},
+        responses={201: CertificateOutput, 409: NotPaidOffOutput},
     )
     def post(self, request, pk):
         contract = selectors.contract_for(request.user, pk)
@@ -71,9 +71,7 @@ def _readable_certificate(request, number: str):
 class CertificateApi(APIView):
     permission_classes = SITE_STAFF
 
-    @extend_schema(
-        summary="A certificate and its status", responses={200: CertificateOutput, **REFUSALS}
-    )
+    @extend_schema(summary="A certificate and its status", responses={200: CertificateOutput})
     def get(self, request, number):
         certificate = _readable_certificate(request, number)
         return Response(_certificate_body(certificate, request))
@@ -92,7 +90,7 @@ class CertificateRevokeApi(APIView):
             "(a new number). 409 ``already_revoked``; 400 ``reason_required``."
         ),
         request=InputSerializer,
-        responses={200: CertificateOutput, 409: ErrorOutput, **REFUSALS},
+        responses={200: CertificateOutput, 409: ErrorOutput},
     )
     def post(self, request, number):
         certificate = selectors.certificate_for(request.user, number)

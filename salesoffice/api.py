@@ -111,11 +111,6 @@ class ErrorOutput(serializers.Serializer):
     fields = serializers.DictField()
 
 
-# What any endpoint may refuse with, beside its own refusals: a bad input, a role that may not,
-# a record outside the caller's projects.
-REFUSALS = {400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput}
-
-
 class PersonOutput(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField()

@@ -78,10 +78,13 @@ def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     return {"detail": str(first), "code": "invalid", "fields": {}}
 
 
+def error_body(exc: DomainError) -> dict[str, Any]:
+    return {"detail": exc.detail, "code": exc.code, "fields": exc.fields, **exc.extra}
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
-        body = {"detail": exc.detail, "code": exc.code, "fields": exc.fields, **exc.extra}
-        return Response(body, status=exc.status_code, headers=exc.headers)
+        return Response(error_body(exc), status=exc.status_code, headers=exc.headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -1,7 +1,8 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.utils.translation import gettext
 from django.views.defaults import page_not_found
+
+from salesoffice.errors import NotFound, error_body
 
 
 def healthz(request):
@@ -13,6 +14,5 @@ def healthz(request):
 def not_found(request, exception):
     """An address no view answers: the API's clients read JSON errors, people read the page."""
     if request.path.startswith("/api/"):
-        body = {"detail": gettext("Not found."), "code": "not_found", "fields": {}}
-        return JsonResponse(body, status=404)
+        return JsonResponse(error_body(NotFound()), status=NotFound.status_code)
     return page_not_found(request, exception)
